@@ -1,0 +1,5 @@
+export * from './memory-item';
+export * from './ids';
+export * from './errors';
+export * from './filter';
+export * from './text';
