@@ -3,3 +3,4 @@ export * from './ids';
 export * from './errors';
 export * from './filter';
 export * from './text';
+export * from './messages';
