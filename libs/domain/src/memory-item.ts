@@ -85,6 +85,8 @@ export interface MemoryItem {
   superseded_by: string | null;
   supersede_reason: SupersedeReason | null;
   provenance: Provenance;
+  /** The previous raw window / chunk of the same input (a FOLLOWS edge in the graph). */
+  preceding_id?: string | null;
 }
 
 /** Fields a caller may filter on besides `info.*` keys. */

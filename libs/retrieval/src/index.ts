@@ -1,0 +1,5 @@
+export * from './vector-math';
+export * from './text-similarity';
+export * from './mmr';
+export * from './scoring';
+export * from './hybrid-searcher';
