@@ -30,14 +30,14 @@ export interface ScoringModel {
 }
 
 export const DEFAULT_SCORING: ScoringModel = {
-  wCos: 9,
-  c0: 0.35,
+  wCos: 8,
+  c0: 0.22,
   wCov: 2.5,
   wEnt: 0.8,
   wBm25: 1.0,
   bm25K: 8,
   wSess: 0.3,
-  bias: -0.4,
+  bias: -0.3,
 };
 
 export function relativity(f: RelevanceFeatures, m: ScoringModel = DEFAULT_SCORING): number {

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The standalone app's one config object, from env (ENGRAM_*) and CLI flags, validated at boot. */
+export const StandaloneConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default('.data'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8001),
+    defaultTenant: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).default('default'),
+    windowTokens: z.coerce.number().int().min(32).max(8192).default(256),
+    windowOverlap: z.coerce.number().int().min(0).max(4096).default(64),
+    embedder: z.enum(['auto', 'onnx', 'openai', 'hashing']).default('auto'),
+    embeddingModelDir: z.string().optional(),
+    embeddingBaseUrl: z.string().url().optional(),
+    embeddingApiKey: z.string().optional(),
+    embeddingModel: z.string().optional(),
+    embeddingDimensions: z.coerce.number().int().min(8).max(8192).optional(),
+    bodyLimit: z.string().default('20mb'),
+    swagger: bool.default('true'),
+    logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  })
+  .refine((c) => c.windowOverlap < c.windowTokens, { message: 'windowOverlap must be smaller than windowTokens', path: ['windowOverlap'] })
+  .refine((c) => c.embedder !== 'openai' || (c.embeddingBaseUrl && c.embeddingModel && c.embeddingDimensions), {
+    message: 'embedder=openai needs ENGRAM_EMBEDDING_BASE_URL, ENGRAM_EMBEDDING_MODEL and ENGRAM_EMBEDDING_DIMENSIONS',
+    path: ['embedder'],
+  });
+export type StandaloneConfig = z.infer<typeof StandaloneConfigSchema>;
+
+const ENV: Record<string, keyof StandaloneConfig> = {
+  ENGRAM_DATA_DIR: 'dataDir',
+  ENGRAM_HOST: 'host',
+  ENGRAM_PORT: 'port',
+  ENGRAM_DEFAULT_TENANT: 'defaultTenant',
+  ENGRAM_WINDOW_TOKENS: 'windowTokens',
+  ENGRAM_WINDOW_OVERLAP: 'windowOverlap',
+  ENGRAM_EMBEDDER: 'embedder',
+  ENGRAM_EMBEDDING_MODEL_DIR: 'embeddingModelDir',
+  ENGRAM_EMBEDDING_BASE_URL: 'embeddingBaseUrl',
+  ENGRAM_EMBEDDING_API_KEY: 'embeddingApiKey',
+  ENGRAM_EMBEDDING_MODEL: 'embeddingModel',
+  ENGRAM_EMBEDDING_DIMENSIONS: 'embeddingDimensions',
+  ENGRAM_BODY_LIMIT: 'bodyLimit',
+  ENGRAM_SWAGGER: 'swagger',
+  ENGRAM_LOG_LEVEL: 'logLevel',
+};
+
+const FLAGS: Record<string, keyof StandaloneConfig> = {
+  '--data-dir': 'dataDir',
+  '--host': 'host',
+  '--port': 'port',
+  '--embedder': 'embedder',
+};
+
+/** Builds the config; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): StandaloneConfig {
+  const raw: Record<string, string> = {};
+  for (const [k, field] of Object.entries(ENV)) if (env[k] !== undefined && env[k] !== '') raw[field] = env[k]!;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const field = FLAGS[flag];
+    if (!field) throw new Error(`unknown option ${flag}; known: ${Object.keys(FLAGS).join(', ')}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`option ${flag} needs a value`);
+    raw[field] = value;
+  }
+  const r = StandaloneConfigSchema.safeParse(raw);
+  if (!r.success) {
+    throw new Error(`invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return { ...r.data, dataDir: resolve(r.data.dataDir) };
+}

@@ -1,0 +1,21 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { MemoryService } from '@engram/memory-core';
+import { CloudController } from './cloud/cloud.controller';
+import { HealthController } from './health.controller';
+import { EnvelopeErrorFilter } from './http/error-filter';
+import { ProductController } from './product/product.controller';
+import { GATEWAY_OPTIONS, MEMORY_SERVICE, type GatewayOptions } from './tokens';
+
+/** The REST gateway: MemOS `/product/*`, cloud-style routes, `/health`. Apps bind the service. */
+@Module({})
+export class GatewayModule {
+  static register(deps: { memory: MemoryService; options: GatewayOptions }): DynamicModule {
+    const providers: Provider[] = [
+      { provide: MEMORY_SERVICE, useValue: deps.memory },
+      { provide: GATEWAY_OPTIONS, useValue: deps.options },
+      { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
+    ];
+    return { module: GatewayModule, controllers: [ProductController, CloudController, HealthController], providers };
+  }
+}

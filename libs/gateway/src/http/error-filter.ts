@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { NotFoundError, UnavailableError, ValidationError } from '@engram/domain';
+import type { Response } from 'express';
+
+/** Every error leaves as the MemOS envelope with a status that says whose fault it was. */
+@Catch()
+export class EnvelopeErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, message] = classify(err);
+    if (status >= 500) this.log.error((err as Error)?.stack ?? String(err));
+    res.status(status).json({ code: status, message, data: null });
+  }
+}
+
+function classify(err: unknown): [number, string] {
+  if (err instanceof ValidationError) return [400, err.message];
+  if (err instanceof NotFoundError) return [404, err.message];
+  if (err instanceof UnavailableError) return [422, err.message];
+  if (err instanceof HttpException) {
+    const r = err.getResponse();
+    const m = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
+    const text = Array.isArray(m) ? m.join('; ') : String(m);
+    // Nest re-throws body-parser's JSON syntax errors as a bare 400
+    if (err.getStatus() === 400 && /JSON/.test(text) && !text.startsWith('invalid request')) return [400, `malformed JSON body: ${text}`];
+    return [err.getStatus(), text];
+  }
+  // body-parser errors (malformed JSON, too large) carry a status
+  const e = err as { status?: number; statusCode?: number; message?: string; type?: string };
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return [status, e.type === 'entity.parse.failed' ? `malformed JSON body: ${e.message}` : (e.message ?? 'bad request')];
+  }
+  return [500, 'internal error'];
+}

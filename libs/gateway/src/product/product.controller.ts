@@ -1,0 +1,169 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseFilter, ValidationError, NotFoundError, type FilterNode } from '@engram/domain';
+import type { MemoryService } from '@engram/memory-core';
+import type { Request } from 'express';
+import { ok } from '../http/envelope';
+import { parseBody } from '../http/parse';
+import { idempotencyKeyOf, tenantOf } from '../http/tenant';
+import { GATEWAY_OPTIONS, MEMORY_SERVICE, type GatewayOptions } from '../tokens';
+import { searchData } from './buckets';
+import { toWire } from './format';
+import { toAddCommand, toSearchCommand } from './requests';
+import {
+  AddRequestSchema,
+  DeleteMemoryRequestSchema,
+  GetByIdsSchema,
+  GetMemoryRequestSchema,
+  SearchRequestSchema,
+} from './schemas';
+
+const TYPE_GROUPS = {
+  text_mem: ['WorkingMemory', 'LongTermMemory', 'UserMemory', 'OuterMemory', 'RawFileMemory'],
+  pref_mem: ['PreferenceMemory'],
+  tool_mem: ['ToolSchemaMemory', 'ToolTrajectoryMemory'],
+  skill_mem: ['SkillMemory'],
+} as const;
+
+/** MemOS's open-source `/product/*` routes over the memory core. */
+@ApiTags('product')
+@Controller('product')
+export class ProductController {
+  constructor(
+    @Inject(MEMORY_SERVICE) private readonly memory: MemoryService,
+    @Inject(GATEWAY_OPTIONS) private readonly opts: GatewayOptions,
+  ) {}
+
+  @Post('add')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add memories from messages (fast mode: token windows, no LLM)' })
+  async add(@Req() req: Request, @Body() body: unknown) {
+    const b = parseBody(AddRequestSchema, body);
+    const cmd = toAddCommand(b, tenantOf(req, this.opts.defaultTenant), idempotencyKeyOf(req, b.idempotency_key));
+    const r = await this.memory.add(cmd);
+    return ok(r.memories, r.replayed ? 'Memory already added (idempotent replay)' : 'Memory added successfully', {
+      task_id: r.task_id,
+      task_status: r.task_status,
+    });
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hybrid search (BM25 + vector + graph) with fusion, threshold and dedup' })
+  async search(@Req() req: Request, @Body() body: unknown) {
+    const b = parseBody(SearchRequestSchema, body);
+    if (b.internet_search) throw new ValidationError('internet_search is not supported by this server');
+    const outcome = await this.memory.search(toSearchCommand(b, tenantOf(req, this.opts.defaultTenant)));
+    const note = b.mode === 'fast' ? 'Search completed successfully' : `Search completed successfully (mode ${b.mode} served as fast: no LLM configured)`;
+    return ok(searchData(outcome, b.include_preference), note, { took_ms: Math.round(outcome.took_ms * 100) / 100 });
+  }
+
+  @Post('get_memory')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'List a cube\'s memories, newest first; page/page_size optional (none = all)' })
+  async getMemory(@Req() req: Request, @Body() body: unknown) {
+    const b = parseBody(GetMemoryRequestSchema, body);
+    const tenant = tenantOf(req, this.opts.defaultTenant);
+    const filter = parseFilter(b.filter ?? null);
+    const wanted: (keyof typeof TYPE_GROUPS)[] = [
+      'text_mem',
+      ...(b.include_preference ? (['pref_mem'] as const) : []),
+      ...(b.include_tool_memory ? (['tool_mem'] as const) : []),
+      ...(b.include_skill_memory ? (['skill_mem'] as const) : []),
+    ];
+    const data: Record<string, unknown> = { text_mem: [], pref_mem: [], tool_mem: [], skill_mem: [] };
+    for (const group of wanted) {
+      const typeFilter: FilterNode = { kind: 'cmp', field: 'memory_type', op: 'in', value: [...TYPE_GROUPS[group]] };
+      const r = await this.memory.getMemories({
+        tenant_id: tenant,
+        cube_ids: [b.mem_cube_id],
+        filter: filter ? { kind: 'and', children: [typeFilter, filter] } : typeFilter,
+        ...(b.page ? { page: b.page } : {}),
+        ...(b.page_size ? { page_size: b.page_size } : {}),
+      });
+      data[group] = [{ cube_id: b.mem_cube_id, memories: r.items.map((m) => toWire(m)), total_nodes: r.total }];
+    }
+    return ok(data, 'Memories retrieved successfully');
+  }
+
+  @Get('get_memory/:memory_id')
+  @ApiOperation({ summary: 'One memory by id' })
+  async getOne(@Req() req: Request, @Param('memory_id') memoryId: string) {
+    const [item] = await this.memory.getByIds(tenantOf(req, this.opts.defaultTenant), [memoryId]);
+    if (!item) throw new NotFoundError(`Memory with ID ${memoryId} not found`);
+    return ok(toWire(item), 'Memory retrieved successfully');
+  }
+
+  @Post('get_memory_by_ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Memories by ids (a JSON list of ids, or {memory_ids})' })
+  async getByIds(@Req() req: Request, @Body() body: unknown) {
+    const ids = parseBody(GetByIdsSchema, body);
+    const items = await this.memory.getByIds(tenantOf(req, this.opts.defaultTenant), ids);
+    return ok(items.map((m) => toWire(m)), 'Memories retrieved successfully');
+  }
+
+  @Post('delete_memory')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete by memory_ids, or by filter / user_id / session_id within writable cubes' })
+  async delete(@Req() req: Request, @Body() body: unknown) {
+    const b = parseBody(DeleteMemoryRequestSchema, body);
+    const tenant = tenantOf(req, this.opts.defaultTenant);
+    const byIds = b.memory_ids !== undefined;
+    const byFiles = b.file_ids !== undefined;
+    const hasFilter = Boolean(b.filter && Object.keys(b.filter).length);
+    if (byIds && (byFiles || hasFilter)) throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
+    if (byFiles && hasFilter) throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
+    if (!byIds && !byFiles && !hasFilter && !b.user_id && !b.session_id && !b.conversation_id) {
+      throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
+    }
+    const cubes = b.writable_cube_ids?.length ? b.writable_cube_ids : b.user_id ? [b.user_id] : undefined;
+    let deleted: string[];
+    if (byIds) {
+      deleted = await this.memory.delete({ tenant_id: tenant, kind: 'ids', ids: b.memory_ids!, ...(b.writable_cube_ids ? { cube_ids: b.writable_cube_ids } : {}) });
+    } else {
+      const parts: FilterNode[] = [];
+      const f = parseFilter(b.filter ?? null);
+      if (f) parts.push(f);
+      if (byFiles) parts.push({ kind: 'cmp', field: 'info.file_id', op: 'in', value: b.file_ids });
+      if (b.user_id) parts.push({ kind: 'cmp', field: 'user_id', op: '=', value: b.user_id });
+      if (b.session_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: b.session_id });
+      if (b.conversation_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: b.conversation_id });
+      if (!parts.length) throw new ValidationError('an empty filter would delete everything; add a condition');
+      if (!cubes) throw new ValidationError('a filter delete needs writable_cube_ids or user_id');
+      deleted = await this.memory.delete({
+        tenant_id: tenant,
+        kind: 'filter',
+        filter: parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
+        cube_ids: cubes,
+      });
+    }
+    return ok({ status: 'success', deleted: deleted.length, memory_ids: deleted }, 'Memories deleted successfully');
+  }
+
+  @Get('scheduler/status')
+  @ApiOperation({ summary: 'Task status by user and/or task id' })
+  schedulerStatus(@Query('user_id') userId?: string, @Query('task_id') taskId?: string) {
+    const tasks = this.memory.tasks.list({ ...(userId ? { user_id: userId } : {}), ...(taskId ? { task_id: taskId } : {}) });
+    if (taskId && !tasks.length) throw new NotFoundError(`task ${taskId} not found`);
+    return ok(tasks.map((t) => ({ task_id: t.task_id, status: t.status, ...(t.error ? { error: t.error } : {}) })));
+  }
+
+  @Get('scheduler/allstatus')
+  @ApiOperation({ summary: 'Task counts by status' })
+  schedulerAll() {
+    const s = this.memory.tasks.summary();
+    return ok({ scheduler_summary: s, all_tasks_summary: s });
+  }
+
+  @Post('scheduler/wait')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Wait until a user/cube has no running tasks' })
+  async schedulerWait(@Query('user_name') userName?: string, @Query('timeout_seconds') timeout?: string) {
+    const secs = timeout === undefined ? 120 : Number(timeout);
+    if (!Number.isFinite(secs) || secs < 0 || secs > 3600) throw new ValidationError('timeout_seconds must be in [0, 3600]');
+    const filter = userName ? { cube_id: userName } : {};
+    const state = await this.memory.tasks.waitIdle(filter, secs * 1000);
+    return ok(this.memory.tasks.summary(filter), state);
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const id = z.string().trim().min(1).max(256);
+const cubeIds = z.array(id).max(100);
+const filterDict = z.record(z.unknown());
+
+/** `POST /product/add` — MemOS `APIADDRequest` (deprecated aliases accepted). */
+export const AddRequestSchema = z
+  .object({
+    user_id: id,
+    session_id: id.optional(),
+    task_id: id.optional(),
+    writable_cube_ids: cubeIds.optional(),
+    mem_cube_id: id.optional(),
+    async_mode: z.enum(['async', 'sync']).default('async'),
+    mode: z.enum(['fast', 'fine']).nullish(),
+    messages: z.unknown().optional(),
+    memory_content: z.string().optional(),
+    custom_tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+    info: z.record(z.unknown()).optional(),
+    source: z.string().optional(),
+    idempotency_key: z.string().optional(),
+    chat_history: z.unknown().optional(),
+    is_feedback: z.boolean().default(false),
+    manager_user_id: z.string().optional(),
+    project_id: z.string().optional(),
+  })
+  .refine((b) => b.messages !== undefined || b.memory_content !== undefined, {
+    message: 'messages is required',
+    path: ['messages'],
+  });
+export type AddRequest = z.infer<typeof AddRequestSchema>;
+
+export const SearchRequestSchema = z.object({
+  query: z.string().min(1, 'query must not be empty').max(10_000),
+  user_id: id,
+  readable_cube_ids: cubeIds.optional(),
+  mem_cube_id: id.optional(),
+  mode: z.enum(['fast', 'fine', 'mixture']).default('fast'),
+  session_id: id.optional(),
+  top_k: z.number().int().min(1).max(1000).default(10),
+  relativity: z.number().min(0).max(1).default(0.45),
+  dedup: z.enum(['no', 'sim', 'mmr']).nullable().default('mmr'),
+  rerank: z.boolean().default(true),
+  include_preference: z.boolean().default(true),
+  pref_top_k: z.number().int().min(0).max(100).default(6),
+  search_tool_memory: z.boolean().default(true),
+  tool_mem_top_k: z.number().int().min(0).max(100).default(6),
+  include_skill_memory: z.boolean().default(true),
+  skill_mem_top_k: z.number().int().min(0).max(100).default(3),
+  filter: filterDict.nullish(),
+  internet_search: z.boolean().default(false),
+  threshold: z.number().nullish(),
+  search_memory_type: z.string().default('All'),
+  reference_time: z.string().nullish(),
+  chat_history: z.unknown().optional(),
+});
+export type SearchRequest = z.infer<typeof SearchRequestSchema>;
+
+export const GetMemoryRequestSchema = z.object({
+  mem_cube_id: id,
+  user_id: id.optional(),
+  include_preference: z.boolean().default(true),
+  include_tool_memory: z.boolean().default(true),
+  include_skill_memory: z.boolean().default(true),
+  filter: filterDict.nullish(),
+  page: z.number().int().min(1).nullish(),
+  page_size: z.number().int().min(1).max(10_000).nullish(),
+});
+export type GetMemoryRequest = z.infer<typeof GetMemoryRequestSchema>;
+
+export const GetByIdsSchema = z.union([
+  z.array(id).max(10_000),
+  z.object({ memory_ids: z.array(id).max(10_000) }).transform((o) => o.memory_ids),
+]);
+
+export const DeleteMemoryRequestSchema = z.object({
+  memory_ids: z.array(id).max(10_000).optional(),
+  file_ids: z.array(id).max(10_000).optional(),
+  filter: filterDict.nullish(),
+  user_id: id.optional(),
+  session_id: id.optional(),
+  conversation_id: id.optional(),
+  writable_cube_ids: cubeIds.optional(),
+});
+export type DeleteMemoryRequest = z.infer<typeof DeleteMemoryRequestSchema>;

@@ -1,0 +1,12 @@
+/** DI tokens: the composition root (an app) binds them to concrete instances. */
+export const MEMORY_SERVICE = Symbol('MEMORY_SERVICE');
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+export interface GatewayOptions {
+  service: string;
+  version: string;
+  /** Tenant used when a request names none (header `x-engram-tenant`). */
+  defaultTenant: string;
+  /** What /health reports about the components (embedder, stores). */
+  describe: () => Record<string, unknown>;
+}

@@ -1,0 +1,74 @@
+import type { FilterNode, MemoryItem, MemoryType } from '@engram/domain';
+import type { DedupMode, SearchBucket } from '@engram/retrieval';
+import type { TaskStatus } from './task-tracker';
+
+export interface AddCommand {
+  tenant_id: string;
+  user_id: string;
+  session_id: string;
+  cube_ids: string[];
+  /** Raw messages as received (validated by the service). */
+  messages: unknown;
+  idempotency_key?: string;
+  task_id?: string;
+  custom_tags?: string[];
+  info?: Record<string, unknown>;
+  mode: 'fast' | 'fine';
+  async_mode: 'sync' | 'async';
+}
+
+export interface AddedMemory {
+  memory: string;
+  memory_id: string;
+  memory_type: MemoryType;
+  cube_id: string;
+}
+
+export interface AddResult {
+  memories: AddedMemory[];
+  task_id: string;
+  task_status: TaskStatus;
+  /** True when every memory already existed (a retried add). */
+  replayed: boolean;
+}
+
+export interface SearchCommand {
+  tenant_id: string;
+  user_id: string;
+  query: string;
+  cube_ids: string[];
+  top_k: number;
+  relativity: number;
+  dedup: DedupMode;
+  filter: FilterNode | null | Map<string, FilterNode | null>;
+  session_id?: string;
+  memory_types?: MemoryType[];
+  include_preference: boolean;
+  pref_top_k: number;
+  search_tool_memory: boolean;
+  tool_mem_top_k: number;
+  include_skill_memory: boolean;
+  skill_mem_top_k: number;
+}
+
+export interface SearchOutcome {
+  buckets: SearchBucket[];
+  took_ms: number;
+}
+
+export interface GetMemoriesCommand {
+  tenant_id: string;
+  cube_ids: string[];
+  filter: FilterNode | null;
+  page?: number;
+  page_size?: number;
+}
+
+export interface GetMemoriesResult {
+  items: MemoryItem[];
+  total: number;
+}
+
+export type DeleteCommand =
+  | { tenant_id: string; kind: 'ids'; ids: string[]; cube_ids?: string[] }
+  | { tenant_id: string; kind: 'filter'; filter: FilterNode; cube_ids?: string[] };

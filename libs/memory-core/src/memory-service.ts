@@ -1,0 +1,192 @@
+import { contentHash, deterministicId, ValidationError, FILTERABLE_FIELDS, type MemoryItem } from '@engram/domain';
+import type { Embedder, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex } from '@engram/ports';
+import { normalizeMessages, type WindowOptions } from '@engram/reader';
+import { HybridSearcher, type ScoringModel } from '@engram/retrieval';
+import type {
+  AddCommand,
+  AddResult,
+  DeleteCommand,
+  GetMemoriesCommand,
+  GetMemoriesResult,
+  SearchCommand,
+  SearchOutcome,
+} from './commands';
+import { buildFastMemories } from './fast-memories';
+import { Indexer } from './indexer';
+import { KeyedMutex } from './keyed-mutex';
+import { TaskTracker } from './task-tracker';
+
+export interface MemoryServiceDeps {
+  records: MemoryRecordStore;
+  lexical: LexicalIndex;
+  vectors: VectorIndex;
+  graph: GraphStore;
+  embedder: Embedder;
+  window: WindowOptions;
+  scoring?: ScoringModel;
+  tasks?: TaskTracker;
+  clock?: () => Date;
+}
+
+const MAX_IDS = 10_000;
+
+/** The memory core: add (fast mode), search, get, delete over the storage ports. */
+export class MemoryService {
+  readonly tasks: TaskTracker;
+  readonly indexer: Indexer;
+  private readonly searcher: HybridSearcher;
+  private readonly cubeLocks = new KeyedMutex();
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: MemoryServiceDeps) {
+    this.tasks = deps.tasks ?? new TaskTracker();
+    this.indexer = new Indexer(deps);
+    this.searcher = new HybridSearcher({ ...deps, ...(deps.scoring ? { scoring: deps.scoring } : {}) });
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async add(cmd: AddCommand): Promise<AddResult> {
+    if (cmd.mode === 'fine') {
+      throw new ValidationError('mode=fine needs an LLM endpoint (ENGRAM_LLM_BASE_URL); use mode=fast');
+    }
+    if (!cmd.cube_ids.length) throw new ValidationError('writable_cube_ids must name at least one cube');
+    const info = cmd.info ?? {};
+    for (const k of Object.keys(info)) {
+      if (FILTERABLE_FIELDS.has(k)) throw new ValidationError(`info.${k} collides with a memory field; rename it`);
+    }
+    const seed = cmd.idempotency_key ?? contentHash(cmd.messages);
+    const messages = normalizeMessages(cmd.messages, seed);
+    const ingestKey =
+      cmd.idempotency_key ??
+      contentHash({ u: cmd.user_id, s: cmd.session_id, m: messages, t: cmd.custom_tags ?? [], i: info });
+    const taskId = cmd.task_id ?? deterministicId(cmd.tenant_id, 'task', ingestKey);
+    const now = this.clock().toISOString();
+    this.tasks.upsert({
+      task_id: taskId,
+      tenant_id: cmd.tenant_id,
+      user_id: cmd.user_id,
+      cube_ids: cmd.cube_ids,
+      label: 'add',
+      status: 'in_progress',
+    });
+    try {
+      const memories: AddResult['memories'] = [];
+      let fresh = 0;
+      for (const cube of cmd.cube_ids) {
+        const items = buildFastMemories(
+          messages,
+          {
+            tenant_id: cmd.tenant_id,
+            cube_id: cube,
+            user_id: cmd.user_id,
+            session_id: cmd.session_id,
+            ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
+            ingest_key: ingestKey,
+            task_id: taskId,
+            custom_tags: cmd.custom_tags ?? [],
+            info,
+            now,
+          },
+          this.deps.window,
+        );
+        const stored = await this.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () => this.writeNew(items));
+        fresh += stored.written;
+        memories.push(
+          ...stored.items.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })),
+        );
+      }
+      this.tasks.upsert({
+        task_id: taskId,
+        tenant_id: cmd.tenant_id,
+        user_id: cmd.user_id,
+        cube_ids: cmd.cube_ids,
+        label: 'add',
+        status: 'completed',
+        detail: { memories: memories.length, written: fresh },
+      });
+      return { memories, task_id: taskId, task_status: 'completed', replayed: fresh === 0 && memories.length > 0 };
+    } catch (err) {
+      this.tasks.upsert({
+        task_id: taskId,
+        tenant_id: cmd.tenant_id,
+        user_id: cmd.user_id,
+        cube_ids: cmd.cube_ids,
+        label: 'add',
+        status: 'failed',
+        error: (err as Error).message,
+      });
+      throw err;
+    }
+  }
+
+  /** Writes only the memories not already stored: a retried add is a no-op that returns the same ids. */
+  private async writeNew(items: MemoryItem[]): Promise<{ items: MemoryItem[]; written: number }> {
+    const existing = new Map((await this.deps.records.getByIds(items.map((i) => i.id))).map((m) => [m.id, m]));
+    const fresh = items.filter((i) => !existing.has(i.id));
+    await this.indexer.write(fresh);
+    return { items: items.map((i) => existing.get(i.id) ?? i), written: fresh.length };
+  }
+
+  async search(cmd: SearchCommand): Promise<SearchOutcome> {
+    const started = performance.now();
+    if (!cmd.query.trim()) throw new ValidationError('query must not be empty');
+    const result = await this.searcher.search({
+      tenant_id: cmd.tenant_id,
+      cube_ids: cmd.cube_ids,
+      query: cmd.query,
+      top_k: cmd.top_k,
+      relativity: cmd.relativity,
+      dedup: cmd.dedup,
+      filter: cmd.filter,
+      ...(cmd.session_id ? { session_id: cmd.session_id } : {}),
+      ...(cmd.memory_types ? { memory_types: cmd.memory_types } : {}),
+      quotas: {
+        pref: cmd.include_preference ? cmd.pref_top_k : 0,
+        tool: cmd.search_tool_memory ? cmd.tool_mem_top_k : 0,
+        skill: cmd.include_skill_memory ? cmd.skill_mem_top_k : 0,
+      },
+    });
+    return { buckets: result.buckets, took_ms: performance.now() - started };
+  }
+
+  async getMemories(cmd: GetMemoriesCommand): Promise<GetMemoriesResult> {
+    const paged = cmd.page !== undefined || cmd.page_size !== undefined;
+    const page = cmd.page ?? 1;
+    const size = cmd.page_size ?? 10;
+    if (paged && (page < 1 || size < 1)) throw new ValidationError('page and page_size must be >= 1');
+    return this.deps.records.list({
+      tenant_id: cmd.tenant_id,
+      cube_ids: cmd.cube_ids,
+      filter: cmd.filter,
+      ...(paged ? { offset: (page - 1) * size, limit: size } : {}),
+    });
+  }
+
+  async getByIds(tenantId: string, ids: string[]): Promise<MemoryItem[]> {
+    if (ids.length > MAX_IDS) throw new ValidationError(`at most ${MAX_IDS} ids per request`);
+    const items = await this.deps.records.getByIds(ids);
+    const byId = new Map(items.filter((i) => i.tenant_id === tenantId).map((i) => [i.id, i]));
+    return ids.map((id) => byId.get(id)).filter((i): i is MemoryItem => Boolean(i));
+  }
+
+  /** Deletes by ids or by filter within cubes; returns the ids removed. */
+  async delete(cmd: DeleteCommand): Promise<string[]> {
+    let ids: string[];
+    if (cmd.kind === 'ids') {
+      if (!cmd.ids.length) throw new ValidationError('memory_ids is empty');
+      const found = await this.getByIds(cmd.tenant_id, cmd.ids);
+      ids = found.filter((m) => !cmd.cube_ids || cmd.cube_ids.includes(m.cube_id)).map((m) => m.id);
+    } else {
+      if (!cmd.cube_ids?.length) throw new ValidationError('a filter delete needs writable_cube_ids');
+      const { items } = await this.deps.records.list({
+        tenant_id: cmd.tenant_id,
+        cube_ids: cmd.cube_ids,
+        filter: cmd.filter,
+        statuses: ['activated', 'resolving', 'archived', 'deleted'],
+      });
+      ids = items.map((m) => m.id);
+    }
+    for (let i = 0; i < ids.length; i += 500) await this.indexer.remove(ids.slice(i, i + 500));
+    return ids;
+  }
+}
