@@ -64,11 +64,11 @@ describeWithModel('resolveDefaultEmbedder with the installed model', (modelDir) 
     expect(e.id).toBe('onnx:all-MiniLM-L6-v2-int8:384');
     expect(warnings).toEqual([]);
     await e.close?.();
-  });
+  }, 60_000);
 
   it('createEmbedder builds the bare ONNX embedder', async () => {
     const e = await createEmbedder({ provider: 'onnx', modelDir, onnx: { intraOpThreads: 1 } });
     expect(e).toBeInstanceOf(OnnxEmbedder);
     await e.close?.();
-  });
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ describeWithModel('OnnxEmbedder', (modelDir) => {
   let embedder: OnnxEmbedder;
   beforeAll(async () => {
     embedder = await OnnxEmbedder.create({ modelDir, intraOpThreads: 1 });
-  });
+  }, 60_000);
   afterAll(() => embedder.close());
 
   it('reports the manifest identity', () => {

@@ -9,7 +9,7 @@ import { loadWordPieceTokenizer, type WordPieceTokenizer } from './wordpiece-tok
 export interface OnnxEmbedderOptions {
   /** Folder with model.onnx, tokenizer.json or vocab.txt, and optionally engram-model.json. */
   modelDir: string;
-  /** ONNX Runtime intra-op threads; default min(2, cores) so a server keeps a core for everything else. */
+  /** ONNX Runtime intra-op threads; default min(2, cores - 1), leaving a core for the event loop. */
   intraOpThreads?: number;
   /** Texts per inference call; bounds memory (batch x maxLength x hidden floats). Default 32. */
   batchSize?: number;
@@ -41,7 +41,7 @@ export class OnnxEmbedder implements Embedder {
     const manifest = readManifest(opts.modelDir);
     const tokenizer = loadWordPieceTokenizer(opts.modelDir);
     const session = await OrtWorkerSession.open(join(opts.modelDir, 'model.onnx'), {
-      intraOpNumThreads: opts.intraOpThreads ?? Math.min(2, cpus().length),
+      intraOpNumThreads: opts.intraOpThreads ?? Math.max(1, Math.min(2, cpus().length - 1)),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',

@@ -30,9 +30,10 @@ const cos = (a: Float32Array, b: Float32Array) => dotp(a, b) / (norm(a) * norm(b
 export function describeEmbedderConformance(name: string, create: () => Promise<Embedder>): void {
   describe(`Embedder conformance: ${name}`, () => {
     let e: Embedder;
+    // Generous timeouts: loading a model on a busy 2-core CI machine can take seconds.
     beforeAll(async () => {
       e = await create();
-    });
+    }, 60_000);
     afterAll(async () => {
       await e?.close?.();
     });
@@ -49,20 +50,20 @@ export function describeEmbedderConformance(name: string, create: () => Promise<
           expect(v).toHaveLength(e.dimension);
         }
       }
-    });
+    }, 30_000);
 
     it('returns unit-length, finite vectors', async () => {
       for (const v of await e.embed(TEXTS, 'document')) {
         expect(v.every(Number.isFinite)).toBe(true);
         expect(Math.abs(norm(v) - 1)).toBeLessThan(1e-3);
       }
-    });
+    }, 30_000);
 
     it('is deterministic', async () => {
       const a = await e.embed(TEXTS, 'query');
       const b = await e.embed(TEXTS, 'query');
       a.forEach((v, i) => expect(cos(v, b[i])).toBeGreaterThan(0.99999));
-    });
+    }, 30_000);
 
     it('gives the same vectors in a batch as one at a time, in input order', async () => {
       const batch = await e.embed(TEXTS, 'document');
@@ -70,7 +71,7 @@ export function describeEmbedderConformance(name: string, create: () => Promise<
         const [single] = await e.embed([TEXTS[i]], 'document');
         expect(cos(batch[i], single)).toBeGreaterThan(0.9999);
       }
-    });
+    }, 30_000);
 
     it('handles an empty batch and empty strings', async () => {
       expect(await e.embed([], 'query')).toEqual([]);
@@ -79,7 +80,7 @@ export function describeEmbedderConformance(name: string, create: () => Promise<
       expect(empty.every(Number.isFinite)).toBe(true);
       expect(Math.abs(norm(empty) - 1)).toBeLessThan(1e-3);
       expect(text).toHaveLength(e.dimension);
-    });
+    }, 30_000);
 
     it('scores similar texts above unrelated ones', async () => {
       for (const [q, similar, unrelated] of TRIPLES) {
@@ -87,6 +88,6 @@ export function describeEmbedderConformance(name: string, create: () => Promise<
         const [vs, vu] = await e.embed([similar, unrelated], 'document');
         expect(cos(vq, vs)).toBeGreaterThan(cos(vq, vu));
       }
-    });
+    }, 30_000);
   });
 }
