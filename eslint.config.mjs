@@ -24,7 +24,7 @@ export default [
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:ports', 'type:domain', 'type:adapter', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:domain', 'type:ports', 'type:adapter', 'type:feature'] },
           ],
         },
       ],

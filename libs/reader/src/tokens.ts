@@ -13,7 +13,7 @@ export function splitByTokens(text: string, max: number, overlap: number): strin
   if (countTokens(text) <= max) return [text];
   const sentences = text.match(/[^.!?。！？\n]+[.!?。！？\n]*|[.!?。！？\n]+/gu) ?? [text];
   const pieces: string[] = [];
-  let current: { s: string; t: number }[] = [];
+  const current: { s: string; t: number }[] = [];
   let total = 0;
   const flush = () => {
     if (current.length) pieces.push(current.map((c) => c.s).join('').trim());

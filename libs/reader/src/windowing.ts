@@ -45,7 +45,7 @@ export function buildWindows(messages: ChatMessage[], opts: WindowOptions): Mess
     }
   }
   const windows: MessageWindow[] = [];
-  let current: Line[] = [];
+  const current: Line[] = [];
   let total = 0;
   const close = () => {
     if (!current.length) return;
