@@ -21,5 +21,6 @@ export function describeWithModel(name: string, body: (modelDir: string) => void
     return;
   }
   console.log(`[skip] ${name}: ${reason}`);
-  describe.skip(name, () => body(modelDir));
+  // The body is not run: it would try to load the missing files while collecting tests.
+  describe.skip(name, () => it(reason, () => undefined));
 }

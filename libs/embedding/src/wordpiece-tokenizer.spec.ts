@@ -43,7 +43,10 @@ describe('WordPieceTokenizer (toy vocabulary)', () => {
 });
 
 describeWithModel('WordPieceTokenizer vs Python tokenizers', (modelDir) => {
-  const fromJson = loadWordPieceTokenizer(modelDir);
+  let fromJson: WordPieceTokenizer;
+  beforeAll(() => {
+    fromJson = loadWordPieceTokenizer(modelDir);
+  });
   it.each(TOKEN_ID_REFERENCE.map((r) => [r.text.slice(0, 40), r] as const))(
     'matches reference ids: %s',
     (_label, ref) => {
