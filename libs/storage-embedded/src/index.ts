@@ -1,0 +1,5 @@
+export * from './sqlite';
+export * from './record-store';
+export * from './tokenizer';
+export * from './lexical-index';
+export * from './graph-store';
