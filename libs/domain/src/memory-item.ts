@@ -85,6 +85,8 @@ export interface MemoryItem {
   superseded_by: string | null;
   supersede_reason: SupersedeReason | null;
   provenance: Provenance;
+  /** For a retired raw memory: the fine memories extracted from it (MemOS `evolve_to`). */
+  evolve_to?: string[];
   /** The previous raw window / chunk of the same input (a FOLLOWS edge in the graph). */
   preceding_id?: string | null;
 }

@@ -23,7 +23,8 @@ export interface FastContext {
   now: string;
 }
 
-const SOURCE_SNIPPET = 500;
+// Long enough to rebuild a window's messages for a deferred extraction (windows are token-bounded).
+const SOURCE_SNIPPET = 4000;
 
 export function sourceOf(m: ChatMessage, type: SourceRef['type'] = 'chat'): SourceRef {
   return {

@@ -4,3 +4,4 @@ export * from './task-tracker';
 export * from './indexer';
 export * from './keyed-mutex';
 export * from './fast-memories';
+export * from './fine-pipeline';

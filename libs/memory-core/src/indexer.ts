@@ -25,26 +25,45 @@ export const indexText = (m: MemoryItem): string =>
 export class Indexer {
   constructor(private readonly deps: IndexDeps) {}
 
+  /** Stores items and indexes them; `vectors`, when given, are aligned with `items`. */
   async write(items: MemoryItem[], extraEdges: GraphEdge[] = [], vectors?: Float32Array[]): Promise<void> {
     if (!items.length) return;
-    const vecs = vectors ?? (await this.deps.embedder.embed(items.map(indexText), 'document'));
+    const given = vectors ? new Map(items.map((m, i) => [m.id, vectors[i]!])) : await this.embedLive(items);
     await this.deps.records.upsert(items);
-    await this.indexAll(items, vecs, extraEdges);
+    await this.indexAll(items, extraEdges, given);
   }
 
-  async indexAll(items: MemoryItem[], vecs: Float32Array[], extraEdges: GraphEdge[] = []): Promise<void> {
+  /**
+   * Brings the derived indexes in line with the given records: activated memories are (re)indexed,
+   * others (archived, deleted, resolving) are taken out of the search indexes but keep their graph edges.
+   */
+  async indexAll(items: MemoryItem[], extraEdges: GraphEdge[] = [], vectors?: Map<string, Float32Array>): Promise<void> {
+    const live = items.filter((m) => m.status === 'activated');
+    const dead = items.filter((m) => m.status !== 'activated').map((m) => m.id);
+    const vecs = new Map(vectors ?? []);
+    const missing = live.filter((m) => !vecs.has(m.id));
+    for (const [id, v] of await this.embedLive(missing)) vecs.set(id, v);
     const edges: GraphEdge[] = [...extraEdges, ...followEdges(items)];
-    for (const m of items) {
+    for (const m of live) {
       for (const e of extractEntities(`${m.key}\n${m.memory}`)) {
         edges.push({ tenant_id: m.tenant_id, cube_id: m.cube_id, from: m.id, to: entityId(e), type: 'MENTIONS' });
       }
     }
     await Promise.all([
-      this.deps.lexical.upsert(items.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, text: indexText(m) }))),
-      this.deps.vectors.upsert(items.map((m, i) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, vector: vecs[i]! }))),
+      this.deps.lexical.upsert(live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, text: indexText(m) }))),
+      this.deps.vectors.upsert(live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, vector: vecs.get(m.id)! }))),
       this.deps.graph.upsertEdges(edges),
+      dead.length ? this.deps.lexical.delete(dead) : Promise.resolve(),
+      dead.length ? this.deps.vectors.delete(dead) : Promise.resolve(),
     ]);
     await this.deps.records.markIndexed(items.map((m) => m.id));
+  }
+
+  private async embedLive(items: MemoryItem[]): Promise<Map<string, Float32Array>> {
+    const live = items.filter((m) => m.status === 'activated');
+    if (!live.length) return new Map();
+    const vecs = await this.deps.embedder.embed(live.map(indexText), 'document');
+    return new Map(live.map((m, i) => [m.id, vecs[i]!]));
   }
 
   /** Removes memories from every index, then from the record store. */
@@ -60,8 +79,7 @@ export class Indexer {
     for (;;) {
       const pending = await this.deps.records.listPendingIndex(batch);
       if (!pending.length) return total;
-      const vecs = await this.deps.embedder.embed(pending.map(indexText), 'document');
-      await this.indexAll(pending, vecs);
+      await this.indexAll(pending);
       total += pending.length;
     }
   }
@@ -71,8 +89,7 @@ export class Indexer {
     await Promise.all([this.deps.lexical.clear(), this.deps.vectors.clear(), this.deps.graph.clear()]);
     let total = 0;
     for await (const page of this.deps.records.iterateAll(batch)) {
-      const vecs = await this.deps.embedder.embed(page.map(indexText), 'document');
-      await this.indexAll(page, vecs);
+      await this.indexAll(page);
       total += page.length;
     }
     return total;

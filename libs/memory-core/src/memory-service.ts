@@ -1,4 +1,4 @@
-import { contentHash, deterministicId, ValidationError, FILTERABLE_FIELDS, type MemoryItem } from '@engram/domain';
+import { contentHash, deterministicId, UnavailableError, ValidationError, FILTERABLE_FIELDS, type MemoryItem } from '@engram/domain';
 import type { Embedder, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex } from '@engram/ports';
 import { normalizeMessages, type WindowOptions } from '@engram/reader';
 import { HybridSearcher, type ScoringModel } from '@engram/retrieval';
@@ -12,6 +12,7 @@ import type {
   SearchOutcome,
 } from './commands';
 import { buildFastMemories } from './fast-memories';
+import { FinePipeline, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
 import { Indexer } from './indexer';
 import { KeyedMutex } from './keyed-mutex';
 import { TaskTracker } from './task-tracker';
@@ -26,6 +27,9 @@ export interface MemoryServiceDeps {
   scoring?: ScoringModel;
   tasks?: TaskTracker;
   clock?: () => Date;
+  /** Fine mode (LLM extraction); absent = fast mode only. */
+  extractor?: WindowExtractor | null;
+  log?: { warn(msg: string): void };
 }
 
 const MAX_IDS = 10_000;
@@ -37,18 +41,28 @@ export class MemoryService {
   private readonly searcher: HybridSearcher;
   private readonly cubeLocks = new KeyedMutex();
   private readonly clock: () => Date;
+  private readonly fine: FinePipeline | null;
+  private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly deps: MemoryServiceDeps) {
     this.tasks = deps.tasks ?? new TaskTracker();
     this.indexer = new Indexer(deps);
     this.searcher = new HybridSearcher({ ...deps, ...(deps.scoring ? { scoring: deps.scoring } : {}) });
     this.clock = deps.clock ?? (() => new Date());
+    this.fine = deps.extractor ? new FinePipeline({ extractor: deps.extractor, indexer: this.indexer, clock: this.clock }) : null;
+  }
+
+  /** True when fine mode (LLM extraction) is available. */
+  get fineModeEnabled(): boolean {
+    return this.fine !== null;
   }
 
   async add(cmd: AddCommand): Promise<AddResult> {
-    if (cmd.mode === 'fine') {
-      throw new ValidationError('mode=fine needs an LLM endpoint (ENGRAM_LLM_BASE_URL); use mode=fast');
+    if (cmd.mode === 'fine' && !this.fine) {
+      throw new UnavailableError('mode=fine needs an LLM endpoint (set ENGRAM_LLM_BASE_URL); fast mode works without one');
     }
+    // Extraction runs inline for sync+fine, in the background for async adds, never for sync+fast.
+    const extract = this.fine !== null && (cmd.async_mode === 'async' || cmd.mode === 'fine');
     if (!cmd.cube_ids.length) throw new ValidationError('writable_cube_ids must name at least one cube');
     const info = cmd.info ?? {};
     for (const k of Object.keys(info)) {
@@ -89,11 +103,23 @@ export class MemoryService {
           },
           this.deps.window,
         );
+        if (extract) for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
         const stored = await this.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () => this.writeNew(items));
         fresh += stored.written;
         memories.push(
           ...stored.items.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })),
         );
+      }
+      const pendingRaw = memories.filter((m) => extract && m.memory_type !== 'RawFileMemory');
+      if (extract && cmd.async_mode === 'sync') {
+        const fine = await this.extractFor(cmd.tenant_id, taskId, cmd.user_id, cmd.cube_ids, memories.map((m) => m.memory_id), cmd.custom_tags ?? []);
+        const out = fine.length ? fine.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })) : memories;
+        return { memories: out, task_id: taskId, task_status: this.tasks.get(taskId)?.status ?? 'completed', replayed: false };
+      }
+      if (extract && pendingRaw.length) {
+        this.tasks.upsert({ task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids, label: 'mem_read', status: 'waiting', detail: { raw: pendingRaw.length } });
+        this.spawn(() => this.extractFor(cmd.tenant_id, taskId, cmd.user_id, cmd.cube_ids, pendingRaw.map((m) => m.memory_id), cmd.custom_tags ?? []).then(() => undefined));
+        return { memories, task_id: taskId, task_status: 'waiting', replayed: fresh === 0 && memories.length > 0 };
       }
       this.tasks.upsert({
         task_id: taskId,
@@ -117,6 +143,65 @@ export class MemoryService {
       });
       throw err;
     }
+  }
+
+  /**
+   * Runs fine extraction for raw memories still pending, per cube in order (one cube's extractions
+   * never interleave). The task reports the outcome; failures keep the raw memories.
+   */
+  private async extractFor(tenantId: string, taskId: string, userId: string, cubeIds: string[], rawIds: string[], customTags: string[]): Promise<MemoryItem[]> {
+    const base = { task_id: taskId, tenant_id: tenantId, user_id: userId, cube_ids: cubeIds, label: 'mem_read' };
+    this.tasks.upsert({ ...base, status: 'in_progress' });
+    const produced: MemoryItem[] = [];
+    const reasons: string[] = [];
+    try {
+      const raw = (await this.deps.records.getByIds(rawIds)).filter((r) => r.status === 'activated' && r.tags.includes(TAG_EXTRACT_PENDING));
+      for (const cube of cubeIds) {
+        const mine = raw.filter((r) => r.cube_id === cube);
+        if (!mine.length) continue;
+        const out = await this.cubeLocks.run(`${tenantId}\u0000${cube}`, () => this.fine!.run(mine, customTags));
+        produced.push(...out.fine);
+        if (out.kept_raw_reason) reasons.push(out.kept_raw_reason);
+      }
+      this.tasks.upsert({ ...base, status: 'completed', detail: { fine: produced.length, ...(reasons.length ? { reason: reasons.join('; ') } : {}) } });
+    } catch (err) {
+      this.deps.log?.warn(`extraction task ${taskId} failed, raw memories kept: ${(err as Error).message}`);
+      this.tasks.upsert({ ...base, status: 'failed', error: `extraction failed, raw memories kept: ${(err as Error).message}` });
+    }
+    return produced;
+  }
+
+  private spawn(job: () => Promise<void>): void {
+    const p = job().catch((err: unknown) => this.deps.log?.warn(`background job failed: ${(err as Error).message}`));
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+
+  /** Waits for background extractions (graceful shutdown finishes in-flight work). */
+  async drain(): Promise<void> {
+    while (this.background.size) await Promise.all([...this.background]);
+  }
+
+  /** After a crash: re-runs extraction for raw memories still marked pending. Returns how many. */
+  async resumePendingExtractions(): Promise<number> {
+    if (!this.fine) return 0;
+    const byTask = new Map<string, MemoryItem[]>();
+    for await (const page of this.deps.records.iterateAll(500)) {
+      for (const m of page) {
+        if (m.status !== 'activated' || !m.tags.includes(TAG_EXTRACT_PENDING)) continue;
+        const key = `${m.tenant_id}\u0000${m.provenance.task_id ?? m.provenance.ingest_key}`;
+        byTask.set(key, [...(byTask.get(key) ?? []), m]);
+      }
+    }
+    for (const items of byTask.values()) {
+      const first = items[0]!;
+      const taskId = first.provenance.task_id ?? deterministicId(first.tenant_id, 'task', first.provenance.ingest_key);
+      const cubes = [...new Set(items.map((i) => i.cube_id))];
+      this.tasks.upsert({ task_id: taskId, tenant_id: first.tenant_id, user_id: first.user_id, cube_ids: cubes, label: 'mem_read', status: 'waiting' });
+      const tags = first.tags.filter((t) => !t.includes(':'));
+      this.spawn(() => this.extractFor(first.tenant_id, taskId, first.user_id, cubes, items.map((i) => i.id), tags).then(() => undefined));
+    }
+    return [...byTask.values()].reduce((n, v) => n + v.length, 0);
   }
 
   /** Writes only the memories not already stored: a retried add is a no-op that returns the same ids. */
