@@ -17,7 +17,7 @@ describe('baseline-only LoCoMo evaluation', () => {
     expect(ev.bm25.runs).toHaveLength(5);
     expect(ev.bm25.scored).toHaveLength(4); // the category-3 question has no evidence
     expect(ev.oracle.scored.every((r) => r.values['turn.recall_any@1'] === 1)).toBe(true);
-    // Only "ann" matches (no stemming: "hike" is not "hiking"), and D1:1 is the only turn by Ann that says it.
+    // Only "ann" matches (no stemming: "hike" is not "hiking"), and only D1:1 contains it.
     expect(ev.bm25.runs[0]?.ranked[0]?.sources).toEqual(['D1:1']);
 
     const report = buildLocomoReport(selection, ev, {
