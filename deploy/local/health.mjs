@@ -76,7 +76,8 @@ export const probes = {
     const client = new Client({ node: endpoints().opensearch, requestTimeout: 5000, maxRetries: 0 });
     try {
       const { body } = await client.cluster.health({ wait_for_status: 'yellow', timeout: '2s' });
-      if (body.status !== 'green' && body.status !== 'yellow') throw new Error(`cluster status ${body.status}`);
+      if (body.status !== 'green' && body.status !== 'yellow')
+        throw new Error(`cluster status ${body.status}`);
       return `status=${body.status} nodes=${body.number_of_nodes}`;
     } finally {
       await client.close().catch(() => {});
@@ -157,7 +158,9 @@ async function main() {
       lastErr = e;
     }
     if (pid && !alive(pid)) {
-      console.error(`${server}: process ${pid} exited before becoming healthy (last error: ${lastErr?.message})`);
+      console.error(
+        `${server}: process ${pid} exited before becoming healthy (last error: ${lastErr?.message})`,
+      );
       process.exit(1);
     }
     if (Date.now() >= deadline) break;

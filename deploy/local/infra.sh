@@ -88,7 +88,7 @@ cmd_up() {
   resolve_node
   mkdir -p "$RUN_DIR" "$LOG_DIR"
 
-  local s pid port to_start=() to_fetch=()
+  local s pid port to_fetch=()
   declare -A STATE=() PID=() T0=()
   for s in "${SERVERS[@]}"; do
     if pid="$(server_pid "$s")"; then
@@ -168,7 +168,7 @@ cmd_up() {
   echo
 
   for s in "${failed[@]}"; do
-    printf '[infra] %s did not become healthy within %ss: %s\n' "$s" "$START_TIMEOUT" "$(tail -n 3 "$RUN_DIR/$s.health" | tr '\n' ' ')" >&2
+    printf '[infra] %s did not become healthy (timeout %ss): %s\n' "$s" "$START_TIMEOUT" "$(tail -n 3 "$RUN_DIR/$s.health" | tr '\n' ' ')" >&2
     tail_log "$LOG_DIR/$s.log"
     if pid="$(server_pid "$s")"; then
       stop_pid "$s" "$pid" 10
@@ -281,10 +281,10 @@ cmd_reset() {
   local s
   for s in "${SERVERS[@]}"; do
     case "$s" in
-      kafka) rm -rf "$KAFKA_HOME/data" ;;
-      opensearch) rm -rf "$OS_STATE/data" ;;
-      neo4j) rm -rf "$NEO4J_HOME/home" ;;
-      milvus) rm -rf "$MILVUS_HOME/data" ;;
+      kafka) rm -rf "${KAFKA_HOME:?}/data" ;;
+      opensearch) rm -rf "${OS_STATE:?}/data" ;;
+      neo4j) rm -rf "${NEO4J_HOME:?}/home" ;;
+      milvus) rm -rf "${MILVUS_HOME:?}/data" ;;
     esac
     log "$s: data deleted"
   done

@@ -49,11 +49,17 @@ const smokes = {
     });
     const topic = `engram-smoke-${RUN}`;
     const admin = kafka.admin();
-    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     const consumer = kafka.consumer({ groupId: `engram-smoke-${RUN}` });
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
       await producer.connect();
       const payload = JSON.stringify({ run: RUN, text: 'hello engram' });
       const [meta] = await producer.send({
@@ -69,7 +75,12 @@ const smokes = {
           consumer
             .run({
               eachMessage: async ({ message, partition }) => {
-                resolve({ partition, key: message.key?.toString(), value: message.value?.toString(), headers: message.headers });
+                resolve({
+                  partition,
+                  key: message.key?.toString(),
+                  value: message.value?.toString(),
+                  headers: message.headers,
+                });
               },
             })
             .catch(reject);
@@ -124,7 +135,10 @@ const smokes = {
       // whitespace analyzer keeps "green-tea" as one token and is case-sensitive
       const { body } = await client.search({ index, body: { query: { match: { text: 'green-tea' } } } });
       const hits = body.hits.hits;
-      assert(hits.length === 1 && hits[0]._id === 'm1', `expected only m1, got ${JSON.stringify(hits.map((h) => h._id))}`);
+      assert(
+        hits.length === 1 && hits[0]._id === 'm1',
+        `expected only m1, got ${JSON.stringify(hits.map((h) => h._id))}`,
+      );
       assert(hits[0]._score > 0, 'BM25 score > 0');
       const { body: both } = await client.search({ index, body: { query: { match: { text: 'coffee' } } } });
       assert(both.hits.total.value === 2, `coffee hits ${both.hits.total.value}`);
@@ -154,7 +168,9 @@ const smokes = {
       const n = neo4j.integer.toNumber(records[0].get('n'));
       assert(n === 1, `MERGE twice should give 1 node, got ${n}`);
       assert(records[0].get('text') === 'hello graph', 'text round trip');
-      const { summary } = await driver.executeQuery('MATCH (m:EngramSmoke {id: $id}) DETACH DELETE m', { id });
+      const { summary } = await driver.executeQuery('MATCH (m:EngramSmoke {id: $id}) DETACH DELETE m', {
+        id,
+      });
       assert(summary.counters.updates().nodesDeleted === 1, 'delete 1 node');
       const info = await driver.getServerInfo();
       return `MERGE+MATCH+DELETE ok on ${info.agent}`;
@@ -196,7 +212,10 @@ const smokes = {
           { id: 3, text: 'gamma', vec: [0.9, 0.1, 0, 0] },
         ],
       });
-      assert(ins.status.error_code === 'Success' && Number(ins.insert_cnt) === 3, `insert: ${JSON.stringify(ins)}`);
+      assert(
+        ins.status.error_code === 'Success' && Number(ins.insert_cnt) === 3,
+        `insert: ${JSON.stringify(ins)}`,
+      );
 
       const res = await client.search({
         collection_name,
@@ -209,7 +228,11 @@ const smokes = {
       const ids = res.results.map((r) => Number(r.id));
       assert(ids[0] === 1 && ids[1] === 3, `expected [1,3], got ${JSON.stringify(ids)}`);
 
-      const q = await client.query({ collection_name, filter: 'text == "beta"', output_fields: ['id', 'text'] });
+      const q = await client.query({
+        collection_name,
+        filter: 'text == "beta"',
+        output_fields: ['id', 'text'],
+      });
       assert(q.data.length === 1 && Number(q.data[0].id) === 2, `query: ${JSON.stringify(q.data)}`);
       return `collection ${collection_name}: insert 3, COSINE search top2=[${ids}], filtered query ok`;
     } finally {

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # globals here are used by infra.sh and servers/*.sh
 # Shared configuration and helpers for deploy/local/infra.sh. Sourced, never executed.
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$LOCAL_DIR/../.." && pwd)"
-# shellcheck source=../versions.env
+# shellcheck source=/dev/null
 source "$LOCAL_DIR/versions.env"
 
 ALL_SERVERS=(kafka opensearch neo4j milvus)
@@ -140,6 +141,7 @@ spawn() {
   pf="$(pid_file "$name")"
   rm -f "$pf"
   # 9>&- : do not leak infra.sh's lock fd into the server (it would hold the lock forever)
+  # shellcheck disable=SC2016 # $$/$0/$@ are expanded by the inner bash
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pf" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   local i
   for i in $(seq 1 50); do

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # FETCHED is read by infra.sh
 # Apache Kafka, KRaft combined mode (broker + controller), jars from Maven Central.
 
 KAFKA_HOME="$INFRA_DIR/kafka"
@@ -7,7 +8,8 @@ kafka_version() { echo "$KAFKA_VERSION"; }
 kafka_ports() { echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT"; }
 
 kafka_fetch() {
-  local lib="$KAFKA_HOME/lib" stamp="kafka $KAFKA_VERSION $(sha256sum "$LOCAL_DIR/kafka/pom.xml" | cut -c1-12)"
+  local lib="$KAFKA_HOME/lib" stamp
+  stamp="kafka $KAFKA_VERSION $(sha256sum "$LOCAL_DIR/kafka/pom.xml" | cut -c1-12)"
   if [[ -f "$lib/.fetched" && "$(<"$lib/.fetched")" == "$stamp" ]]; then
     return 0
   fi

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # FETCHED is read by infra.sh
 # Milvus Lite 3.x (pure-Python Milvus-compatible gRPC server) from PyPI, in a venv under the cache.
 
 MILVUS_HOME="$INFRA_DIR/milvus"
@@ -19,7 +20,8 @@ milvus_fetch() {
   local venv="$MILVUS_HOME/venv" req
   # The lock was resolved on 3.11 (numpy 2.4 needs >= 3.11); older Pythons use the top-level pins.
   if ((PYTHON_MINOR >= 11)); then req="$LOCAL_DIR/milvus/requirements.lock.txt"; else req="$LOCAL_DIR/milvus/requirements.in"; fi
-  local stamp="milvus $MILVUS_LITE_VERSION py3.$PYTHON_MINOR $(sha256sum "$req" | cut -c1-12)"
+  local stamp
+  stamp="milvus $MILVUS_LITE_VERSION py3.$PYTHON_MINOR $(sha256sum "$req" | cut -c1-12)"
   if [[ -x "$venv/bin/python" && -f "$venv/.fetched" && "$(<"$venv/.fetched")" == "$stamp" ]]; then
     return 0
   fi

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # FETCHED is read by infra.sh
 # Neo4j Community 5.26 embedded with a Bolt connector (deploy/local/neo4j-launcher), jars from Maven Central.
 
 NEO4J_HOME="$INFRA_DIR/neo4j"
@@ -9,7 +10,8 @@ neo4j_ports() { echo "$NEO4J_PORT"; }
 
 neo4j_fetch() {
   local lib="$NEO4J_HOME/lib" classes="$NEO4J_HOME/classes"
-  local stamp="neo4j $NEO4J_VERSION $(sha256sum "$LOCAL_DIR/neo4j-launcher/pom.xml" | cut -c1-12)"
+  local stamp
+  stamp="neo4j $NEO4J_VERSION $(sha256sum "$LOCAL_DIR/neo4j-launcher/pom.xml" | cut -c1-12)"
   if [[ ! -f "$lib/.fetched" || "$(<"$lib/.fetched")" != "$stamp" ]]; then
     log "neo4j: fetching org.neo4j:neo4j:$NEO4J_VERSION runtime classpath from Maven Central"
     local flog="$LOG_DIR/neo4j.fetch.log" tmp="$NEO4J_HOME/lib.tmp"
@@ -28,7 +30,8 @@ neo4j_fetch() {
     FETCHED=1
   fi
   # (Re)compile the launcher when its source or the jars changed.
-  local cstamp="$stamp $(sha256sum "$NEO4J_SRC" | cut -c1-12)"
+  local cstamp
+  cstamp="$stamp $(sha256sum "$NEO4J_SRC" | cut -c1-12)"
   if [[ ! -f "$classes/.built" || "$(<"$classes/.built")" != "$cstamp" ]]; then
     resolve_java
     [[ -x "$JAVAC_BIN" ]] || die "javac not found at $JAVAC_BIN: install a JDK (not just a JRE)"

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # FETCHED is read by infra.sh
 # OpenSearch 2.x from the Maven Central integ-test zip (no bundled JDK, no plugins, no security plugin).
 # Must not run as root: when invoked as root we run it as $OPENSEARCH_USER (created if missing).
 
