@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 // Dependency direction: app -> api -> feature -> ports -> domain; adapters implement ports.
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/.data', 'evaluation/results', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/.data', 'evaluation/results', 'libs/contracts/src/generated', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -69,6 +69,8 @@ switch (command) {
     installModel();
     step('type checking');
     run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+    step('checking generated gRPC code is current');
+    run(process.execPath, ['scripts/gen-proto.mjs', '--check']);
     step('linting (module boundaries included)');
     // the boundary rule needs Nx's project graph; computing it once here makes the rule run, not skip
     run(process.execPath, ['node_modules/nx/bin/nx.js', 'show', 'projects'], { stdio: 'ignore' });

@@ -1,0 +1,2 @@
+export * from './grpc';
+export * from './kafka';

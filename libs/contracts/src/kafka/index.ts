@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './keys';
+export * from './events';
+export * from './codec';
