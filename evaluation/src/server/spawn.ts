@@ -72,7 +72,9 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(baseUrl, child, Date.now() + (opts.startTimeoutMs ?? 60_000));
+    // `engram serve` compiles before it listens, so the default allows a slow first build.
+    const timeout = opts.startTimeoutMs ?? (Number(process.env['ENGRAM_SERVER_START_TIMEOUT_MS']) || 300_000);
+    await waitForHealth(baseUrl, child, Date.now() + timeout);
   } catch (err) {
     const tail = safeTail(logFile);
     keepDataDir = true; // keep the log for the failure message
