@@ -17,6 +17,7 @@ export interface IngestEfficiency {
   memories_returned_by_add: number;
   stored_memories: number;
   memories_per_turn: number;
+  stored_tokens_per_turn: number;
   returned_provenance_share: number;
 }
 
@@ -43,6 +44,7 @@ export function ingestEfficiency(results: readonly ConversationResult[]): Ingest
     memories_returned_by_add: results.reduce((a, r) => a + r.ingest.memoriesReturnedByAdd, 0),
     stored_memories: stored,
     memories_per_turn: turns ? stored / turns : Number.NaN,
+    stored_tokens_per_turn: turns ? results.reduce((a, r) => a + r.storedTokens, 0) / turns : Number.NaN,
     returned_provenance_share: returned ? withProv / returned : Number.NaN,
   };
 }

@@ -27,6 +27,8 @@ export interface ConversationResult {
   maxReturned: number;
   /** Returned memories whose bucket names another cube (a namespace leak). */
   foreignCube: number;
+  /** cl100k tokens of all stored memory texts (storage cost of the extractor). */
+  storedTokens: number;
 }
 
 export function cubeFor(convId: string, runId: string): string {
@@ -48,6 +50,7 @@ export async function runConversation(
   const cube = cubeFor(conv.id, opts.runId);
   const ingest = await ingestConversation(client, conv, cube, opts.mode, bars.ingest);
   const stored = await client.getMemories(cube);
+  const storedTokens = [...stored.text, ...stored.pref].reduce((a, m) => a + countTokens(m.text), 0);
   const coverage = coverageCounts(conv, questions.filter((q) => q.evidence.length > 0 && q.category !== 5), [...stored.text, ...stored.pref]);
   const runs: QuestionRun[] = [];
   let returnedWithProvenance = 0;
@@ -67,5 +70,5 @@ export async function runConversation(
     runs.push({ question, ranked: toRanked(memories), latencyMs, memories });
     bars.query.tick();
   }
-  return { conversationId: conv.id, cube, ingest, coverage, runs, returnedWithProvenance, returnedTotal, maxReturned, foreignCube };
+  return { conversationId: conv.id, cube, ingest, coverage, runs, returnedWithProvenance, returnedTotal, maxReturned, foreignCube, storedTokens };
 }

@@ -95,7 +95,7 @@ function efficiencySection(r: LocomoReport): string {
     lines.push(
       `Ingest: ${fmt(s.ingest_ms_per_100_turns, 0)} ms per 100 turns (${s.turns} turns, ${s.add_calls} add calls), ` +
         `scheduler wait ${fmt(s.wait_ms_total, 0)} ms (${s.wait_states.join(', ')}); ` +
-        `memories per turn ${fmt(s.memories_per_turn, 3)}; returned memories with provenance ${fmt(s.returned_provenance_share)}.`,
+        `memories per turn ${fmt(s.memories_per_turn, 3)} (${fmt(s.stored_tokens_per_turn, 1)} stored tokens per turn); returned memories with provenance ${fmt(s.returned_provenance_share)}.`,
       '',
     );
   }

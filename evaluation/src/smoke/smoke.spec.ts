@@ -28,7 +28,7 @@ describe('smoke checks', () => {
 
   it('fails a server that invents ids, leaks cubes, ignores top_k or stores nothing', () => {
     const good: ConversationResult = {
-      conversationId: 'c', cube: 'cube', runs: [run], returnedWithProvenance: 2, returnedTotal: 2, maxReturned: 2, foreignCube: 0,
+      conversationId: 'c', cube: 'cube', runs: [run], returnedWithProvenance: 2, returnedTotal: 2, maxReturned: 2, foreignCube: 0, storedTokens: 10,
       ingest: { addCalls: 1, turns: 2, addMs: 1, waitMs: 1, waitState: 'idle', memoriesReturnedByAdd: 2 },
       coverage: { turns: 2, turnsCited: 2, storedMemories: 2, storedWithProvenance: 2, unknownSourceIds: 0, evidenceIds: 2, evidenceCited: 2, questions: 1, questionsAllCited: 1, questionsAnyCited: 1 },
     };
