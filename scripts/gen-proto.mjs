@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Generates TypeScript from proto/ into libs/contracts/src/generated (ts-proto, run by buf; see
 // docs/adr/0006-grpc-codegen.md). The generated code is committed so type checking needs no step.
-//   node scripts/gen-proto.mjs          lint the protos, regenerate
-//   node scripts/gen-proto.mjs --check  lint, and fail if the committed code differs from a fresh run
+//   node scripts/gen-proto.mjs          lint and format the protos, regenerate
+//   node scripts/gen-proto.mjs --check  lint, check formatting, and fail if the committed code differs from a fresh run
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,10 @@ const check = process.argv.includes('--check');
 function buf(args) {
   if (!existsSync(BUF)) fail('@bufbuild/buf is not installed: run `node scripts/engram.mjs setup` first');
   // a cache inside node_modules keeps runs independent of $HOME (CI, read-only homes)
-  const env = { ...process.env, BUF_CACHE_DIR: process.env.BUF_CACHE_DIR ?? join(ROOT, 'node_modules', '.cache', 'buf') };
+  const env = {
+    ...process.env,
+    BUF_CACHE_DIR: process.env.BUF_CACHE_DIR ?? join(ROOT, 'node_modules', '.cache', 'buf'),
+  };
   const r = spawnSync(process.execPath, [BUF, ...args], { cwd: ROOT, encoding: 'utf8', env });
   if (r.error) throw r.error;
   if (r.status !== 0) fail(`buf ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
@@ -38,6 +41,8 @@ function files(dir, base = dir) {
 }
 
 buf(['lint', 'proto']);
+// formatting: rewritten when generating, only checked in --check
+buf(['format', 'proto', ...(check ? ['--diff', '--exit-code'] : ['--write'])]);
 const tmp = mkdtempSync(join(tmpdir(), 'engram-proto-'));
 try {
   buf(['generate', 'proto', '--template', 'proto/buf.gen.yaml', '--output', tmp]);
@@ -58,7 +63,9 @@ try {
         .map((f) => `outdated  ${f}`),
     ];
     if (problems.length) {
-      fail(`generated gRPC code in ${OUT} is not current with proto/:\n  ${problems.join('\n  ')}\nrun \`node scripts/gen-proto.mjs\` and commit the result`);
+      fail(
+        `generated gRPC code in ${OUT} is not current with proto/:\n  ${problems.join('\n  ')}\nrun \`node scripts/gen-proto.mjs\` and commit the result`,
+      );
     }
     console.log(`generated gRPC code is current (${want.size} files)`);
   }

@@ -1,4 +1,8 @@
-import type { MemoryItem as DomainMemoryItem, Provenance as DomainProvenance, SourceRef as DomainSourceRef } from '@engram/domain';
+import type {
+  MemoryItem as DomainMemoryItem,
+  Provenance as DomainProvenance,
+  SourceRef as DomainSourceRef,
+} from '@engram/domain';
 import {
   AddRequest,
   HealthCheckResponse_ServingStatus,
@@ -28,7 +32,15 @@ describe('generated gRPC contracts', () => {
       id: 'mem-1',
       memory: 'user: I adopted a dog named Biscuit.',
       memory_type: 'LongTermMemory',
-      sources: [{ type: 'chat', message_id: 'm1', role: 'user', chat_time: '2026-05-02T09:00:00Z', file_info: { size: 3 } }],
+      sources: [
+        {
+          type: 'chat',
+          message_id: 'm1',
+          role: 'user',
+          chat_time: '2026-05-02T09:00:00Z',
+          file_info: { size: 3 },
+        },
+      ],
       info: { app: 'demo', nested: { n: 1, ok: true, list: ['a', null] } },
       valid_from: undefined,
       superseded_by: 'mem-2',
@@ -44,7 +56,9 @@ describe('generated gRPC contracts', () => {
   it('keep proto3 presence for optional request fields', () => {
     const none = AddRequest.decode(AddRequest.encode(AddRequest.fromPartial({ user_id: 'u' })).finish());
     expect(none.session_id).toBeUndefined();
-    const empty = AddRequest.decode(AddRequest.encode(AddRequest.fromPartial({ user_id: 'u', session_id: '' })).finish());
+    const empty = AddRequest.decode(
+      AddRequest.encode(AddRequest.fromPartial({ user_id: 'u', session_id: '' })).finish(),
+    );
     expect(empty.session_id).toBe('');
   });
 

@@ -1,4 +1,14 @@
-import { ALL_TOPICS, cubeKey, decodeEvent, encodeEvent, InvalidEventError, isTopic, taskKey, TOPICS, type EventOf } from '../index';
+import {
+  ALL_TOPICS,
+  cubeKey,
+  decodeEvent,
+  encodeEvent,
+  InvalidEventError,
+  isTopic,
+  taskKey,
+  TOPICS,
+  type EventOf,
+} from '../index';
 
 const T0 = '2026-05-02T09:00:00.000Z';
 
@@ -13,7 +23,16 @@ const rawInput = (): EventOf<typeof TOPICS.rawInput> => ({
   task_id: 'task-1',
   ingest_key: 'ik-1',
   mode: 'fast',
-  messages: [{ message_id: 'm1', role: 'user', content: 'I adopted a dog named Biscuit.', parts: [], chat_time: T0, index: 0 }],
+  messages: [
+    {
+      message_id: 'm1',
+      role: 'user',
+      content: 'I adopted a dog named Biscuit.',
+      parts: [],
+      chat_time: T0,
+      index: 0,
+    },
+  ],
   custom_tags: [],
   info: { app: 'demo' },
   raw_memory_ids: ['mem-1'],
@@ -117,7 +136,9 @@ describe('event codec', () => {
   it('refuses to encode an invalid event, naming the field', () => {
     const bad = { ...rawInput(), messages: [] };
     expect(() => encodeEvent(TOPICS.rawInput, bad)).toThrow(InvalidEventError);
-    expect(() => encodeEvent(TOPICS.rawInput, bad)).toThrow('engram.raw-input.v1: invalid event: messages: Array must contain at least 1 element(s)');
+    expect(() => encodeEvent(TOPICS.rawInput, bad)).toThrow(
+      'engram.raw-input.v1: invalid event: messages: Array must contain at least 1 element(s)',
+    );
   });
 
   it('rejects a decoded event with wrong fields, listing every problem', () => {
@@ -139,14 +160,18 @@ describe('event codec', () => {
   it('rejects empty, non-JSON and other-version messages with clear errors', () => {
     expect(() => decodeEvent(TOPICS.taskEvents, null)).toThrow('engram.task-events.v1: empty message');
     expect(() => decodeEvent(TOPICS.taskEvents, Buffer.alloc(0))).toThrow('empty message');
-    expect(() => decodeEvent(TOPICS.taskEvents, '{"schema_version":')).toThrow(/engram.task-events.v1: not JSON/);
+    expect(() => decodeEvent(TOPICS.taskEvents, '{"schema_version":')).toThrow(
+      /engram.task-events.v1: not JSON/,
+    );
     const v2 = { ...samples[TOPICS.taskEvents], schema_version: 2 };
     expect(() => decodeEvent(TOPICS.taskEvents, JSON.stringify(v2))).toThrow(
       'engram.task-events.v1: unsupported schema_version 2 (this topic carries 1)',
     );
     const noVersion: Record<string, unknown> = { ...samples[TOPICS.taskEvents] };
     delete noVersion['schema_version'];
-    expect(() => decodeEvent(TOPICS.taskEvents, JSON.stringify(noVersion))).toThrow(/schema_version: Invalid literal value/);
+    expect(() => decodeEvent(TOPICS.taskEvents, JSON.stringify(noVersion))).toThrow(
+      /schema_version: Invalid literal value/,
+    );
   });
 
   it('drops unknown fields, so producers can add optional fields within a version', () => {
@@ -155,12 +180,18 @@ describe('event codec', () => {
   });
 
   it('rejects an unknown topic', () => {
-    expect(() => decodeEvent('engram.nope.v1' as typeof TOPICS.rawInput, '{}')).toThrow('engram.nope.v1: unknown topic');
+    expect(() => decodeEvent('engram.nope.v1' as typeof TOPICS.rawInput, '{}')).toThrow(
+      'engram.nope.v1: unknown topic',
+    );
   });
 
   it('validates times, ranges and provenance of candidates', () => {
     const c = samples[TOPICS.candidates];
-    const bad = { ...c, occurred_at: 'yesterday', candidates: [{ ...c.candidates[0]!, confidence: 2, source_message_ids: [] }] };
+    const bad = {
+      ...c,
+      occurred_at: 'yesterday',
+      candidates: [{ ...c.candidates[0]!, confidence: 2, source_message_ids: [] }],
+    };
     expect(() => decodeEvent(TOPICS.candidates, JSON.stringify(bad))).toThrow(
       /occurred_at: Invalid datetime; candidates\.0\.confidence: Number must be less than or equal to 1; candidates\.0\.source_message_ids: Array must contain at least 1 element/,
     );

@@ -35,9 +35,13 @@ export function encodeEvent<T extends Topic>(topic: T, event: EventOf<T>): Encod
 }
 
 /** Parses and validates a consumed message value; throws InvalidEventError naming every bad field. */
-export function decodeEvent<T extends Topic>(topic: T, value: Buffer | string | null | undefined): EventOf<T> {
+export function decodeEvent<T extends Topic>(
+  topic: T,
+  value: Buffer | string | null | undefined,
+): EventOf<T> {
   if (!isTopic(topic)) throw new InvalidEventError(topic, 'unknown topic');
-  if (value === null || value === undefined || value.length === 0) throw new InvalidEventError(topic, 'empty message');
+  if (value === null || value === undefined || value.length === 0)
+    throw new InvalidEventError(topic, 'empty message');
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
@@ -47,7 +51,10 @@ export function decodeEvent<T extends Topic>(topic: T, value: Buffer | string | 
   const version = (parsed as { schema_version?: unknown } | null)?.schema_version;
   const expected = Number(topic.slice(topic.lastIndexOf('.v') + 2));
   if (typeof version === 'number' && version !== expected) {
-    throw new InvalidEventError(topic, `unsupported schema_version ${version} (this topic carries ${expected})`);
+    throw new InvalidEventError(
+      topic,
+      `unsupported schema_version ${version} (this topic carries ${expected})`,
+    );
   }
   return validate(topic, parsed);
 }
