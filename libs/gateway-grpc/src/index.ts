@@ -1,0 +1,6 @@
+export * from './grpc-gateway.module';
+export * from './health/health.module';
+export * from './health/health-registry';
+export * from './server-options';
+export * from './errors';
+export * from './tokens';

@@ -1,0 +1,174 @@
+import { MEMORY_TYPES, ValidationError, type FilterNode, type MemoryType } from '@engram/domain';
+import type { AddCommand, DeleteCommand, GetMemoriesCommand, SearchCommand } from '@engram/memory-core';
+import type { DedupMode } from '@engram/retrieval';
+import type {
+  AddRequest,
+  ChatMessage,
+  ContentPart,
+  DeleteRequest,
+  FeedbackRequest,
+  ListRequest,
+  SearchRequest,
+} from '@engram/contracts';
+import { filterOf, searchFilterOf } from './filters';
+
+/**
+ * gRPC requests onto the core's commands. Messages are handed to the core in their REST (OpenAI) shape,
+ * so the core validates them and words its errors the same way for both APIs.
+ */
+
+function partToRaw(p: ContentPart): Record<string, unknown> {
+  if (p.text !== undefined) return { type: 'text', text: p.text };
+  if (p.image_url !== undefined)
+    return { type: 'image_url', image_url: { url: p.image_url.url, detail: p.image_url.detail } };
+  if (p.file !== undefined)
+    return {
+      type: 'file',
+      file: { file_id: p.file.file_id, filename: p.file.filename, file_data: p.file.file_data },
+    };
+  return { type: undefined }; // an empty part: the core rejects it with the part's position
+}
+
+export function messageToRaw(m: ChatMessage): Record<string, unknown> {
+  const content = m.parts.length
+    ? [...(m.content ? [{ type: 'text', text: m.content }] : []), ...m.parts.map(partToRaw)]
+    : m.content;
+  return {
+    role: m.role || 'user',
+    content,
+    ...(m.chat_time !== undefined ? { chat_time: m.chat_time } : {}),
+    ...(m.message_id !== undefined ? { message_id: m.message_id } : {}),
+  };
+}
+
+const uniq = (xs: string[]) => [...new Set(xs)];
+
+export function toAddCommand(r: AddRequest, tenant: string, idempotencyKey: string | undefined): AddCommand {
+  const asyncMode = r.async_mode === 'sync' ? 'sync' : 'async';
+  return {
+    tenant_id: tenant,
+    user_id: r.user_id,
+    session_id: r.session_id ?? 'default_session',
+    cube_ids: uniq(r.writable_cube_ids.length ? r.writable_cube_ids : [r.user_id]),
+    messages: r.messages.length ? r.messages.map(messageToRaw) : r.memory_content,
+    ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+    ...(r.task_id ? { task_id: r.task_id } : {}),
+    ...(r.custom_tags.length ? { custom_tags: r.custom_tags } : {}),
+    info: { ...(r.info ?? {}) },
+    // as REST (MemOS): `mode` is honoured only for sync adds; async adds write the fast path first
+    mode: asyncMode === 'sync' && r.mode === 'fine' ? 'fine' : 'fast',
+    async_mode: asyncMode,
+  };
+}
+
+export function toSearchCommand(r: SearchRequest, tenant: string): SearchCommand {
+  const cubes = uniq(r.readable_cube_ids.length ? r.readable_cube_ids : [r.user_id]);
+  let memoryTypes: MemoryType[] | undefined;
+  if (r.search_memory_type && r.search_memory_type !== 'All') {
+    const wanted = r.search_memory_type === 'AllSummaryMemory' ? 'LongTermMemory' : r.search_memory_type;
+    if (!(MEMORY_TYPES as readonly string[]).includes(wanted)) {
+      throw new ValidationError(`search_memory_type must be All or one of ${MEMORY_TYPES.join(', ')}`);
+    }
+    memoryTypes = [wanted as MemoryType];
+  }
+  return {
+    tenant_id: tenant,
+    user_id: r.user_id,
+    query: r.query,
+    cube_ids: cubes,
+    top_k: r.top_k ?? 10,
+    relativity: r.relativity ?? 0.45,
+    dedup: (r.dedup || 'mmr') as DedupMode,
+    filter: searchFilterOf(r, cubes),
+    ...(r.session_id ? { session_id: r.session_id } : {}),
+    ...(memoryTypes ? { memory_types: memoryTypes } : {}),
+    include_preference: r.include_preference ?? true,
+    pref_top_k: r.pref_top_k ?? 6,
+    search_tool_memory: r.search_tool_memory ?? true,
+    tool_mem_top_k: r.tool_mem_top_k ?? 6,
+    include_skill_memory: r.include_skill_memory ?? true,
+    skill_mem_top_k: r.skill_mem_top_k ?? 3,
+  };
+}
+
+export function toListCommand(r: ListRequest, tenant: string): GetMemoriesCommand {
+  const parts: FilterNode[] = [];
+  if (r.memory_types.length)
+    parts.push({ kind: 'cmp', field: 'memory_type', op: 'in', value: r.memory_types });
+  const f = filterOf(r);
+  if (f) parts.push(f);
+  return {
+    tenant_id: tenant,
+    cube_ids: [r.mem_cube_id],
+    filter: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
+    ...(r.page !== undefined ? { page: r.page } : {}),
+    ...(r.page_size !== undefined ? { page_size: r.page_size } : {}),
+  };
+}
+
+/** Exactly one mode: ids; or file ids / filter / user / session, AND-merged (the REST rules). */
+export function toDeleteCommand(r: DeleteRequest, tenant: string): DeleteCommand {
+  const byIds = r.memory_ids.length > 0;
+  const byFiles = r.file_ids.length > 0;
+  const filter = filterOf(r);
+  if ((byIds && (byFiles || filter)) || (byFiles && filter)) {
+    throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
+  }
+  const cubes = r.writable_cube_ids.length ? r.writable_cube_ids : r.user_id ? [r.user_id] : undefined;
+  if (byIds) {
+    return {
+      tenant_id: tenant,
+      kind: 'ids',
+      ids: r.memory_ids,
+      ...(r.writable_cube_ids.length ? { cube_ids: r.writable_cube_ids } : {}),
+    };
+  }
+  const parts: FilterNode[] = [];
+  if (filter) parts.push(filter);
+  if (byFiles) parts.push({ kind: 'cmp', field: 'info.file_id', op: 'in', value: r.file_ids });
+  if (r.user_id) parts.push({ kind: 'cmp', field: 'user_id', op: '=', value: r.user_id });
+  if (r.session_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: r.session_id });
+  if (!parts.length)
+    throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
+  if (!cubes) throw new ValidationError('a filter delete needs writable_cube_ids or user_id');
+  return {
+    tenant_id: tenant,
+    kind: 'filter',
+    filter: parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
+    cube_ids: cubes,
+  };
+}
+
+/**
+ * Feedback, until the feedback pipeline exists: the feedback text becomes one fast-mode memory tagged
+ * `feedback` (what MemOS does when there is no chat history), with what it was about in `info`.
+ */
+export function toFeedbackAddCommand(
+  r: FeedbackRequest,
+  tenant: string,
+  idempotencyKey: string | undefined,
+): AddCommand {
+  return {
+    tenant_id: tenant,
+    user_id: r.user_id,
+    session_id: r.session_id ?? 'default_session',
+    cube_ids: uniq(r.writable_cube_ids.length ? r.writable_cube_ids : [r.user_id]),
+    messages: [
+      {
+        role: 'user',
+        content: r.feedback_content,
+        ...(r.feedback_time ? { chat_time: r.feedback_time } : {}),
+      },
+    ],
+    ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+    ...(r.task_id ? { task_id: r.task_id } : {}),
+    custom_tags: ['feedback'],
+    info: {
+      ...(r.info ?? {}),
+      feedback: true,
+      ...(r.retrieved_memory_ids.length ? { retrieved_memory_ids: r.retrieved_memory_ids } : {}),
+    },
+    mode: 'fast',
+    async_mode: r.async_mode === 'sync' ? 'sync' : 'async',
+  };
+}
