@@ -9,6 +9,8 @@ export const StandaloneConfigSchema = z
     dataDir: z.string().min(1).default('.data'),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8001),
+    /** gRPC API port on the same host; unset = no gRPC server (off by default). */
+    grpcPort: z.coerce.number().int().min(1).max(65535).optional(),
     defaultTenant: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).default('default'),
     windowTokens: z.coerce.number().int().min(32).max(8192).default(256),
     windowOverlap: z.coerce.number().int().min(0).max(4096).default(64),
@@ -33,6 +35,7 @@ const ENV: Record<string, keyof StandaloneConfig> = {
   ENGRAM_DATA_DIR: 'dataDir',
   ENGRAM_HOST: 'host',
   ENGRAM_PORT: 'port',
+  ENGRAM_GRPC_PORT: 'grpcPort',
   ENGRAM_DEFAULT_TENANT: 'defaultTenant',
   ENGRAM_WINDOW_TOKENS: 'windowTokens',
   ENGRAM_WINDOW_OVERLAP: 'windowOverlap',
@@ -51,6 +54,7 @@ const FLAGS: Record<string, keyof StandaloneConfig> = {
   '--data-dir': 'dataDir',
   '--host': 'host',
   '--port': 'port',
+  '--grpc-port': 'grpcPort',
   '--embedder': 'embedder',
 };
 

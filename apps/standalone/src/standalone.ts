@@ -9,6 +9,7 @@ import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedde
 import type { StandaloneConfig } from './config';
 import { readMeta, writeMeta } from './data-dir-meta';
 import { buildEmbedder } from './embedder';
+import { startGrpc, withGrpc } from './grpc';
 
 export const VERSION = '0.1.0';
 
@@ -47,7 +48,7 @@ export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverrid
   writeMeta(cfg.dataDir, { embedder: embedder.id, dimension: embedder.dimension, created_at: meta?.created_at ?? new Date().toISOString() });
 
   const app = await NestFactory.create<NestExpressApplication>(
-    GatewayModule.register({
+    withGrpc(cfg, memory, GatewayModule.register({
       memory,
       options: {
         service: 'engram',
@@ -55,11 +56,12 @@ export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverrid
         defaultTenant: cfg.defaultTenant,
         describe: () => ({ shape: 'standalone', embedder: embedder.id, dimension: embedder.dimension, data_dir: cfg.dataDir }),
       },
-    }),
+    })),
     { bodyParser: false, logger: levels(cfg.logLevel) },
   );
   app.useBodyParser('json', { limit: cfg.bodyLimit });
   if (cfg.swagger) mountOpenApi(app, VERSION);
+  await startGrpc(app, cfg);
 
   let closed = false;
   return {
