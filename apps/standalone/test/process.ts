@@ -55,6 +55,7 @@ export async function startServerProcess(dataDir: string, port: number, env: Rec
   throw new Error(`server did not become healthy:\n${out}`);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the JSON shape directly
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: r.status, body: await r.json() };
