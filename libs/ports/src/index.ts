@@ -4,3 +4,4 @@ export * from './lexical-index';
 export * from './vector-index';
 export * from './graph-store';
 export * from './embedder';
+export * from './llm';

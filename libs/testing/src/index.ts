@@ -5,3 +5,4 @@ export * from './conformance/record-store.conformance';
 export * from './conformance/lexical-index.conformance';
 export * from './conformance/vector-index.conformance';
 export * from './conformance/graph-store.conformance';
+export * from './fake-openai';
