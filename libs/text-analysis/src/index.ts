@@ -1,0 +1,2 @@
+export * from './stopwords';
+export * from './tokenize';
