@@ -6,3 +6,4 @@ export * from './conformance/lexical-index.conformance';
 export * from './conformance/vector-index.conformance';
 export * from './conformance/graph-store.conformance';
 export * from './fake-openai';
+export * from './integration';

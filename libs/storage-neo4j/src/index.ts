@@ -1,0 +1,3 @@
+export * from './connection';
+export * from './record-store';
+export * from './graph-store';
