@@ -5,3 +5,4 @@ export * from './vector-index';
 export * from './graph-store';
 export * from './embedder';
 export * from './llm';
+export * from './bus';

@@ -7,3 +7,4 @@ export * from './conformance/vector-index.conformance';
 export * from './conformance/graph-store.conformance';
 export * from './fake-openai';
 export * from './integration';
+export * from './conformance/message-bus.conformance';
