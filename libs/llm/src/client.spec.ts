@@ -36,7 +36,11 @@ describe('OpenAiCompatibleClient.chat', () => {
     const req = fake.requests[0]!;
     expect(req.path).toBe('/v1/chat/completions');
     expect(req.headers.authorization).toBe('Bearer sk-test');
-    expect(req.body).toMatchObject({ model: 'fake-extractor', temperature: 0, messages: [{ role: 'user', content: 'hello' }] });
+    expect(req.body).toMatchObject({
+      model: 'fake-extractor',
+      temperature: 0,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
   });
 
   it('omits the Authorization header when no key is set (Ollama, vLLM)', async () => {
@@ -70,7 +74,9 @@ describe('OpenAiCompatibleClient.chat', () => {
 
   it('gives up after maxRetries with the last HTTP error', async () => {
     fake.setDefault({ status: 500, error: 'boom' });
-    const err = await client({ maxRetries: 1 }).chat(ask('x')).catch((e: unknown) => e);
+    const err = await client({ maxRetries: 1 })
+      .chat(ask('x'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmHttpError);
     expect((err as LlmHttpError).status).toBe(500);
     expect((err as Error).message).toContain('boom');
@@ -99,7 +105,9 @@ describe('OpenAiCompatibleClient.chat', () => {
   it('times out a slow answer per attempt', async () => {
     fake.setDefault({ content: 'late', delayMs: 500 });
     const started = Date.now();
-    await expect(client({ timeoutMs: 80, maxRetries: 1 }).chat(ask('x'))).rejects.toBeInstanceOf(LlmTimeoutError);
+    await expect(client({ timeoutMs: 80, maxRetries: 1 }).chat(ask('x'))).rejects.toBeInstanceOf(
+      LlmTimeoutError,
+    );
     expect(Date.now() - started).toBeLessThan(450);
     expect(fake.chatRequests()).toHaveLength(2);
   });
@@ -136,8 +144,22 @@ describe('OpenAiCompatibleClient.chat', () => {
     await c.chat({ ...ask('c'), tenant_id: 'globex' });
     expect(ledger.snapshot()).toEqual(
       expect.arrayContaining([
-        { tenant_id: 'acme', model: 'fake-extractor', requests: 2, prompt_tokens: 20, completion_tokens: 6, total_tokens: 26 },
-        { tenant_id: 'globex', model: 'fake-chat', requests: 1, prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 },
+        {
+          tenant_id: 'acme',
+          model: 'fake-extractor',
+          requests: 2,
+          prompt_tokens: 20,
+          completion_tokens: 6,
+          total_tokens: 26,
+        },
+        {
+          tenant_id: 'globex',
+          model: 'fake-chat',
+          requests: 1,
+          prompt_tokens: 10,
+          completion_tokens: 3,
+          total_tokens: 13,
+        },
       ]),
     );
     expect(ledger.totals('acme').total_tokens).toBe(26);

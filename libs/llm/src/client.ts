@@ -74,14 +74,19 @@ export class OpenAiCompatibleClient implements LlmClient {
 
   async *stream(req: ChatRequest): AsyncGenerator<ChatStreamEvent> {
     const { transport, model } = this.target(req);
-    const body: CompletionBody = { ...this.body(req, model), stream: true, stream_options: { include_usage: true } };
+    const body: CompletionBody = {
+      ...this.body(req, model),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
     let usage: LlmUsage | null = null;
     let finish: string | null = null;
     let served = model;
     for await (const data of transport.postStream('/chat/completions', body, req.signal)) {
       if (data.trim() === '[DONE]') break;
       const chunk = chunkSchema.safeParse(safeJson(data));
-      if (!chunk.success) throw new LlmTransportError(`LLM stream sent a malformed chunk: ${data.slice(0, 200)}`);
+      if (!chunk.success)
+        throw new LlmTransportError(`LLM stream sent a malformed chunk: ${data.slice(0, 200)}`);
       served = chunk.data.model ?? served;
       usage = toUsage(chunk.data.usage) ?? usage;
       for (const choice of chunk.data.choices) {
@@ -121,7 +126,9 @@ export class OpenAiCompatibleClient implements LlmClient {
     const json = await transport.postJson('/chat/completions', body, req.signal);
     const parsed = completionSchema.safeParse(json);
     if (!parsed.success) {
-      throw new LlmTransportError(`LLM endpoint returned no completion: ${JSON.stringify(json).slice(0, 200)}`);
+      throw new LlmTransportError(
+        `LLM endpoint returned no completion: ${JSON.stringify(json).slice(0, 200)}`,
+      );
     }
     const usage = toUsage(parsed.data.usage);
     this.ledger.record(req.tenant_id, model, usage);
@@ -161,6 +168,9 @@ function safeJson(s: string): unknown {
 }
 
 /** Builds a client from a config object (validated, defaults filled). No endpoint → calls throw LlmNotConfiguredError. */
-export function createLlmClient(config: LlmConfigInput = {}, deps: LlmClientDeps = {}): OpenAiCompatibleClient {
+export function createLlmClient(
+  config: LlmConfigInput = {},
+  deps: LlmClientDeps = {},
+): OpenAiCompatibleClient {
   return new OpenAiCompatibleClient(parseLlmConfig(config), deps);
 }

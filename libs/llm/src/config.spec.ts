@@ -26,11 +26,15 @@ describe('llmConfigFromEnv', () => {
   });
 
   it('names the offending variable', () => {
-    expect(() => llmConfigFromEnv({ ENGRAM_LLM_BASE_URL: 'localhost:11434', ENGRAM_LLM_EXTRACTOR_MODEL: 'm' })).toThrow(
-      /ENGRAM_LLM_BASE_URL: must be an http\(s\) URL/,
-    );
     expect(() =>
-      llmConfigFromEnv({ ENGRAM_LLM_BASE_URL: 'http://x/v1', ENGRAM_LLM_EXTRACTOR_MODEL: 'm', ENGRAM_LLM_TIMEOUT_MS: 'soon' }),
+      llmConfigFromEnv({ ENGRAM_LLM_BASE_URL: 'localhost:11434', ENGRAM_LLM_EXTRACTOR_MODEL: 'm' }),
+    ).toThrow(/ENGRAM_LLM_BASE_URL: must be an http\(s\) URL/);
+    expect(() =>
+      llmConfigFromEnv({
+        ENGRAM_LLM_BASE_URL: 'http://x/v1',
+        ENGRAM_LLM_EXTRACTOR_MODEL: 'm',
+        ENGRAM_LLM_TIMEOUT_MS: 'soon',
+      }),
     ).toThrow(/ENGRAM_LLM_TIMEOUT_MS: must be a whole number/);
     expect(() => llmConfigFromEnv({ ENGRAM_LLM_BASE_URL: 'http://x/v1' })).toThrow(
       /ENGRAM_LLM_EXTRACTOR_MODEL: an endpoint is set but no model/,
@@ -38,7 +42,13 @@ describe('llmConfigFromEnv', () => {
   });
 
   it('accepts a config object with numbers', () => {
-    expect(parseLlmConfig({ baseUrl: 'http://127.0.0.1:11434/v1', models: { extractor: 'qwen2.5:7b' }, maxConcurrency: 1 }).maxConcurrency).toBe(1);
+    expect(
+      parseLlmConfig({
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        models: { extractor: 'qwen2.5:7b' },
+        maxConcurrency: 1,
+      }).maxConcurrency,
+    ).toBe(1);
     expect(() => parseLlmConfig({ maxConcurrency: 0 })).toThrow(LlmConfigError);
   });
 });

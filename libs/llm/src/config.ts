@@ -30,7 +30,13 @@ const optionalText = z
 /** Accepts numbers or numeric strings (env values), rejects anything else with a clear message. */
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
-    .union([z.number(), z.string().trim().regex(/^-?\d+$/, 'must be a whole number')])
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/, 'must be a whole number'),
+    ])
     .pipe(z.coerce.number().int().min(min).max(max));
 
 export const llmConfigSchema = z
@@ -39,9 +45,7 @@ export const llmConfigSchema = z
       message: 'must be an http(s) URL such as https://api.openai.com/v1',
     }),
     apiKey: optionalText,
-    models: z
-      .object({ extractor: optionalText, vision: optionalText, chat: optionalText })
-      .default({}),
+    models: z.object({ extractor: optionalText, vision: optionalText, chat: optionalText }).default({}),
     timeoutMs: int(1).default(60_000),
     maxConcurrency: int(1, 1000).default(4),
     maxRetries: int(0, 10).default(2),

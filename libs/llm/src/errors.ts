@@ -30,7 +30,10 @@ export class LlmHttpError extends LlmError {
     readonly body: string,
     readonly retryAfter: string | null = null,
   ) {
-    super(`LLM endpoint answered HTTP ${status}: ${message}`, status === 408 || status === 429 || status >= 500);
+    super(
+      `LLM endpoint answered HTTP ${status}: ${message}`,
+      status === 408 || status === 429 || status >= 500,
+    );
     this.name = 'LlmHttpError';
   }
 }

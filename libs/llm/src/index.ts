@@ -15,7 +15,13 @@ export type {
   StructuredResult,
   ValidationOutcome,
 } from '@engram/ports';
-export { type LlmConfig, type LlmConfigInput, LlmConfigError, llmConfigFromEnv, parseLlmConfig } from './config';
+export {
+  type LlmConfig,
+  type LlmConfigInput,
+  LlmConfigError,
+  llmConfigFromEnv,
+  parseLlmConfig,
+} from './config';
 export { OpenAiCompatibleClient, createLlmClient, type LlmClientDeps } from './client';
 export {
   LlmAbortedError,

@@ -11,7 +11,11 @@ describe('parseJsonLenient', () => {
     ['prose around it', 'Here you go: {"a": {"b": "}"}} hope it helps', { a: { b: '}' } }],
     ['trailing commas', '{"a": [1, 2,], "b": 3,}', { a: [1, 2], b: 3 }],
     ['single quotes', "{'a': 'it\\'s', 'b': \"say \\\"hi\\\"\"}", { a: "it's", b: 'say "hi"' }],
-    ['apostrophe inside a single-quoted value', "{'memory': 'The user's dog is Rex'}", { memory: "The user's dog is Rex" }],
+    [
+      'apostrophe inside a single-quoted value',
+      "{'memory': 'The user's dog is Rex'}",
+      { memory: "The user's dog is Rex" },
+    ],
     ['python literals', "{'ok': True, 'none': None, 'no': False}", { ok: true, none: null, no: false }],
     ['reasoning block', '<think>maybe {"x": 1}?</think>{"a": 1}', { a: 1 }],
     ['array', 'result: [{"a": 1},]', [{ a: 1 }]],

@@ -4,7 +4,8 @@ export class Semaphore {
   private readonly waiters: { grant: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('Semaphore limit must be a positive integer');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('Semaphore limit must be a positive integer');
   }
 
   get inFlight(): number {

@@ -18,7 +18,10 @@ async function all(chunks: string[]): Promise<string[]> {
 
 describe('sseData', () => {
   it('reassembles events split across chunks, with CRLF and comments', async () => {
-    expect(await all([': keep-alive\r\n\r\nda', 'ta: {"a":1}\r', '\n\r\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '[DONE]']);
+    expect(await all([': keep-alive\r\n\r\nda', 'ta: {"a":1}\r', '\n\r\ndata: [DONE]\n\n'])).toEqual([
+      '{"a":1}',
+      '[DONE]',
+    ]);
   });
 
   it('joins multi-line data and flushes a final event without a blank line', async () => {

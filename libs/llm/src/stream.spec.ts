@@ -25,12 +25,18 @@ async function collect(it: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEv
 
 describe('OpenAiCompatibleClient.stream', () => {
   it('yields deltas parsed from SSE, then a done event with usage', async () => {
-    fake.setDefault({ content: '你好，世界! Hello world.', streamChunkSize: 3, usage: { prompt_tokens: 7, completion_tokens: 5 } });
+    fake.setDefault({
+      content: '你好，世界! Hello world.',
+      streamChunkSize: 3,
+      usage: { prompt_tokens: 7, completion_tokens: 5 },
+    });
     const c = client();
     const events = await collect(c.stream({ tenant_id: 't', messages: [{ role: 'user', content: 'hi' }] }));
     const deltas = events.filter((e) => e.type === 'delta');
     expect(deltas.length).toBeGreaterThan(3);
-    expect(deltas.map((e) => (e.type === 'delta' ? e.content : '')).join('')).toBe('你好，世界! Hello world.');
+    expect(deltas.map((e) => (e.type === 'delta' ? e.content : '')).join('')).toBe(
+      '你好，世界! Hello world.',
+    );
     expect(events.at(-1)).toEqual({
       type: 'done',
       model: 'fake-chat',
@@ -43,15 +49,17 @@ describe('OpenAiCompatibleClient.stream', () => {
 
   it('uses an idle timeout: a slow but steady stream completes', async () => {
     fake.setDefault({ content: 'abcdefghij', streamChunkSize: 1, streamDelayMs: 40 });
-    const events = await collect(client(150).stream({ tenant_id: 't', messages: [{ role: 'user', content: 'x' }] }));
+    const events = await collect(
+      client(150).stream({ tenant_id: 't', messages: [{ role: 'user', content: 'x' }] }),
+    );
     expect(events.at(-1)?.type).toBe('done'); // ~400 ms in total, never 150 ms without a chunk
   });
 
   it('times out a stream that stalls before the first byte', async () => {
     fake.setDefault({ content: 'late', delayMs: 400 });
-    await expect(collect(client(60).stream({ tenant_id: 't', messages: [{ role: 'user', content: 'x' }] }))).rejects.toBeInstanceOf(
-      LlmTimeoutError,
-    );
+    await expect(
+      collect(client(60).stream({ tenant_id: 't', messages: [{ role: 'user', content: 'x' }] })),
+    ).rejects.toBeInstanceOf(LlmTimeoutError);
   });
 
   it('frees its concurrency slot when the consumer stops early', async () => {

@@ -38,13 +38,20 @@ const req = {
   ],
   schema,
 };
-const text = (m: FakeChatBody['messages'][number] | undefined) => (typeof m?.content === 'string' ? m.content : '');
+const text = (m: FakeChatBody['messages'][number] | undefined) =>
+  typeof m?.content === 'string' ? m.content : '';
 
 describe('structured output', () => {
   it('sends response_format json_schema and returns validated data', async () => {
     fake.setDefault({ json: { name: 'Ada', age: 36 } });
     const r = await client().structured(req);
-    expect(r).toMatchObject({ data: { name: 'Ada', age: 36 }, attempts: 1, repaired: false, mode: 'json_schema', model: 'fake-extractor' });
+    expect(r).toMatchObject({
+      data: { name: 'Ada', age: 36 },
+      attempts: 1,
+      repaired: false,
+      mode: 'json_schema',
+      model: 'fake-extractor',
+    });
     expect(fake.chatRequests()[0]!.response_format).toEqual({
       type: 'json_schema',
       json_schema: { name: 'person', schema: schema.jsonSchema, strict: true },
@@ -52,7 +59,10 @@ describe('structured output', () => {
   });
 
   it('falls back to json_object when the server rejects json_schema, and remembers it', async () => {
-    fake.on({ responseFormat: 'json_schema' }, { status: 400, error: "response_format type 'json_schema' is not supported" });
+    fake.on(
+      { responseFormat: 'json_schema' },
+      { status: 400, error: "response_format type 'json_schema' is not supported" },
+    );
     fake.on({ responseFormat: 'json_object' }, { json: { name: 'Ada', age: 36 } });
     const c = client();
     const r = await c.structured(req);
@@ -85,7 +95,9 @@ describe('structured output', () => {
   });
 
   it('repairs fenced JSON with trailing commas and single quotes', async () => {
-    fake.setDefault({ content: "Sure! Here it is:\n```json\n{'name': 'Ada', 'age': 36,}\n```\nAnything else?" });
+    fake.setDefault({
+      content: "Sure! Here it is:\n```json\n{'name': 'Ada', 'age': 36,}\n```\nAnything else?",
+    });
     const r = await client().structured(req);
     expect(r.data).toEqual({ name: 'Ada', age: 36 });
     expect(r.repaired).toBe(true);
@@ -106,7 +118,9 @@ describe('structured output', () => {
 
   it('throws StructuredOutputError with the reason when attempts run out', async () => {
     fake.setDefault({ content: 'I cannot answer that in JSON, sorry.' });
-    const err = await client().structured(req).catch((e: unknown) => e);
+    const err = await client()
+      .structured(req)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StructuredOutputError);
     expect((err as StructuredOutputError).attempts).toBe(3);
     expect((err as StructuredOutputError).reason).toMatch(/no JSON object/);

@@ -46,7 +46,7 @@ export async function runStructured<T>(
   let usage: LlmUsage | null = null;
   let reason = 'no answer';
   let lastRaw = '';
-  for (let attempt = 1; attempt <= maxAttempts; ) {
+  for (let attempt = 1; attempt <= maxAttempts;) {
     let result: ChatResult;
     try {
       result = await deps.complete(
@@ -92,14 +92,20 @@ type Outcome<T> = { ok: true; data: T; repaired: boolean } | { ok: false; reason
 
 function parseAndValidate<T>(result: ChatResult, schema: OutputSchema<T>): Outcome<T> {
   if (!result.content.trim()) {
-    return { ok: false, reason: result.finish_reason === 'length' ? 'the answer was cut off (empty)' : 'empty answer' };
+    return {
+      ok: false,
+      reason: result.finish_reason === 'length' ? 'the answer was cut off (empty)' : 'empty answer',
+    };
   }
   let parsed;
   try {
     parsed = parseJsonLenient(result.content);
   } catch (e) {
     const why = e instanceof JsonRepairError ? e.message : String(e);
-    const cut = result.finish_reason === 'length' ? ' (the answer was cut off at the token limit; be more concise)' : '';
+    const cut =
+      result.finish_reason === 'length'
+        ? ' (the answer was cut off at the token limit; be more concise)'
+        : '';
     return { ok: false, reason: `${why}${cut}` };
   }
   const v = schema.validator.safeParse(parsed.value);
@@ -126,7 +132,11 @@ function responseFormat<T>(schema: OutputSchema<T>, mode: StructuredMode): Respo
 }
 
 /** Without server-side schema enforcement the model must see the schema (json_object also needs the word JSON). */
-function withSchemaHint<T>(messages: LlmMessage[], schema: OutputSchema<T>, mode: StructuredMode): LlmMessage[] {
+function withSchemaHint<T>(
+  messages: LlmMessage[],
+  schema: OutputSchema<T>,
+  mode: StructuredMode,
+): LlmMessage[] {
   if (mode === 'json_schema') return messages;
   const hint =
     'Answer with a single JSON object (no prose, no code fences) that conforms to this JSON Schema:\n' +

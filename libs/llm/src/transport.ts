@@ -34,7 +34,9 @@ export class HttpTransport {
       try {
         return JSON.parse(text) as unknown;
       } catch (e) {
-        throw new LlmTransportError(`LLM endpoint returned malformed JSON: ${text.slice(0, 200)}`, { cause: e });
+        throw new LlmTransportError(`LLM endpoint returned malformed JSON: ${text.slice(0, 200)}`, {
+          cause: e,
+        });
       }
     });
   }
@@ -116,7 +118,12 @@ export class HttpTransport {
     });
     if (!res.ok) {
       const text = await res.text().catch(() => '');
-      throw new LlmHttpError(res.status, errorMessage(text), text.slice(0, 2000), res.headers.get('retry-after'));
+      throw new LlmHttpError(
+        res.status,
+        errorMessage(text),
+        text.slice(0, 2000),
+        res.headers.get('retry-after'),
+      );
     }
     return res;
   }
@@ -157,7 +164,12 @@ export class HttpTransport {
       if (!err.retryable || n >= this.o.maxRetries || !canRetry()) throw err;
       const retryAfter = err instanceof LlmHttpError ? err.retryAfter : null;
       await sleep(
-        backoffDelay(n, { baseMs: this.o.retryBaseMs, maxMs: this.o.retryMaxMs, retryAfter, random: this.o.random }),
+        backoffDelay(n, {
+          baseMs: this.o.retryBaseMs,
+          maxMs: this.o.retryMaxMs,
+          retryAfter,
+          random: this.o.random,
+        }),
         signal,
       ).catch((e: unknown) => {
         throw new LlmAbortedError({ cause: e });

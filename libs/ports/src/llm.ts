@@ -7,8 +7,7 @@
 export type LlmRole = 'extractor' | 'vision' | 'chat';
 
 export type LlmContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string; detail?: string } };
+  { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
 
 export interface LlmMessage {
   role: 'system' | 'user' | 'assistant';
@@ -57,8 +56,7 @@ export interface ChatModel {
 
 /** Result of validating parsed JSON. Structurally compatible with a zod schema's `safeParse`. */
 export type ValidationOutcome<T> =
-  | { success: true; data: T }
-  | { success: false; error: { message: string } };
+  { success: true; data: T } | { success: false; error: { message: string } };
 
 export interface OutputSchema<T> {
   /** Schema name sent in `response_format.json_schema.name` ([a-zA-Z0-9_-], ≤64 chars). */

@@ -30,7 +30,8 @@ export class FakeOpenAiServer {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         // A throwing reply function is a test bug: surface it as a 500 the test will see.
-        if (!res.headersSent) sendJson(res, 500, { error: { message: `fake server: ${String(e)}`, type: 'fake_bug' } });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: { message: `fake server: ${String(e)}`, type: 'fake_bug' } });
         else res.destroy();
       });
     });
@@ -86,7 +87,9 @@ export class FakeOpenAiServer {
 
   /** Bodies of the chat completion requests received, in order. */
   chatRequests(): FakeChatBody[] {
-    return this.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body as FakeChatBody);
+    return this.requests
+      .filter((r) => r.path.endsWith('/chat/completions'))
+      .map((r) => r.body as FakeChatBody);
   }
 
   /** Forgets rules, recorded requests and files; the default answer goes back to 'OK'. */
@@ -113,12 +116,17 @@ export class FakeOpenAiServer {
       res.writeHead(200, { 'content-type': file.contentType }).end(file.body);
     } else if (path === '/v1/models' && req.method === 'GET') {
       const ids = this.options.models ?? ['fake-extractor', 'fake-vision', 'fake-chat'];
-      sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'fake' })) });
+      sendJson(res, 200, {
+        object: 'list',
+        data: ids.map((id) => ({ id, object: 'model', owned_by: 'fake' })),
+      });
     } else if (path === '/v1/embeddings' && req.method === 'POST') {
       this.embeddings(res, body);
     } else if (path === '/v1/chat/completions' && req.method === 'POST') {
       if (!isChatBody(body)) {
-        sendJson(res, 400, { error: { message: 'body must be JSON with model and messages', type: 'invalid_request_error' } });
+        sendJson(res, 400, {
+          error: { message: 'body must be JSON with model and messages', type: 'invalid_request_error' },
+        });
         return;
       }
       await this.chat(req, res, body);
@@ -128,7 +136,9 @@ export class FakeOpenAiServer {
   }
 
   private pick(body: FakeChatBody): FakeReplySpec {
-    const rule = this.rules.find((r) => (r.times === undefined || r.used < r.times) && matches(r.match, body));
+    const rule = this.rules.find(
+      (r) => (r.times === undefined || r.used < r.times) && matches(r.match, body),
+    );
     if (rule) rule.used++;
     const reply = rule ? rule.reply : this.fallback;
     const spec = typeof reply === 'function' ? reply(body) : reply;
@@ -150,7 +160,11 @@ export class FakeOpenAiServer {
     }
     if (spec.status && spec.status >= 300) {
       res.writeHead(spec.status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify({ error: { message: spec.error ?? `scripted failure ${spec.status}`, type: 'fake_error' } }));
+      res.end(
+        JSON.stringify({
+          error: { message: spec.error ?? `scripted failure ${spec.status}`, type: 'fake_error' },
+        }),
+      );
       return;
     }
     const content = spec.json !== undefined ? JSON.stringify(spec.json) : (spec.content ?? '');
@@ -189,23 +203,32 @@ export class FakeOpenAiServer {
     }
     res.write(chunk({}, finish));
     if (body.stream_options?.include_usage) {
-      res.write(`data: ${JSON.stringify({ object: 'chat.completion.chunk', model, choices: [], usage: fullUsage })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ object: 'chat.completion.chunk', model, choices: [], usage: fullUsage })}\n\n`,
+      );
     }
     res.end('data: [DONE]\n\n');
   }
 
   private embeddings(res: ServerResponse, body: unknown): void {
     const b = (body ?? {}) as { input?: unknown; model?: unknown; dimensions?: unknown };
-    const inputs = typeof b.input === 'string' ? [b.input] : Array.isArray(b.input) ? b.input.map(String) : null;
+    const inputs =
+      typeof b.input === 'string' ? [b.input] : Array.isArray(b.input) ? b.input.map(String) : null;
     if (!inputs) {
-      sendJson(res, 400, { error: { message: 'input must be a string or a list of strings', type: 'invalid_request_error' } });
+      sendJson(res, 400, {
+        error: { message: 'input must be a string or a list of strings', type: 'invalid_request_error' },
+      });
       return;
     }
     const dim = typeof b.dimensions === 'number' ? b.dimensions : (this.options.embeddingDimension ?? 64);
     sendJson(res, 200, {
       object: 'list',
       model: typeof b.model === 'string' ? b.model : 'fake-embedding',
-      data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, dim) })),
+      data: inputs.map((text, index) => ({
+        object: 'embedding',
+        index,
+        embedding: fakeEmbedding(text, dim),
+      })),
       usage: { prompt_tokens: approxTokens(inputs.join(' ')), total_tokens: approxTokens(inputs.join(' ')) },
     });
   }
@@ -230,7 +253,12 @@ function approxTokens(s: string): number {
   return Math.ceil(s.length / 4);
 }
 
-function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  json: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
 }
 

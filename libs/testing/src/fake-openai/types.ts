@@ -1,7 +1,6 @@
 /** Request and reply shapes of the fake OpenAI-compatible server. */
 export type FakeContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string; detail?: string } };
+  { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
 
 export interface FakeChatMessage {
   role: string;
