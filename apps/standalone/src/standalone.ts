@@ -5,34 +5,42 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GatewayModule, mountOpenApi } from '@engram/gateway';
 import { MemoryService } from '@engram/memory-core';
 import type { Embedder } from '@engram/ports';
-import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import type { StandaloneConfig } from './config';
 import { readMeta, writeMeta } from './data-dir-meta';
 import { buildEmbedder } from './embedder';
+import { buildFineMode } from './fine-mode';
 import { startGrpc, withGrpc } from './grpc';
+import { openConfiguredStores, type Stores } from './stores';
 
 export const VERSION = '0.1.0';
 
 export interface StandaloneApp {
   app: INestApplication;
   memory: MemoryService;
-  stores: EmbeddedStores;
+  stores: Stores;
   embedder: Embedder;
   /** Stops accepting requests, finishes in-flight ones, checkpoints and closes the stores. */
   close(): Promise<void>;
 }
 
 /**
- * Composition root of the single-process shape: embedded stores, the configured embedder, the memory
- * core, and the REST gateway in one NestJS app.
+ * Composition root of the single-process shape: the configured stores (embedded, or the cluster servers),
+ * the configured embedder, the memory core, and the REST gateway in one NestJS app.
  */
-export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverride?: Embedder): Promise<StandaloneApp> {
+export async function createStandaloneApp(
+  cfg: StandaloneConfig,
+  embedderOverride?: Embedder,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StandaloneApp> {
   const log = new Logger('standalone');
   const embedder = embedderOverride ?? (await buildEmbedder(cfg));
-  const stores = await openEmbeddedStores({ dataDir: cfg.dataDir, dimension: embedder.dimension });
+  const stores = await openConfiguredStores(cfg, embedder.dimension);
+  const fine = buildFineMode(env);
   const memory = new MemoryService({
     ...stores,
     embedder,
+    extractor: fine.extractor,
+    log,
     window: { maxTokens: cfg.windowTokens, overlapTokens: cfg.windowOverlap },
   });
 
@@ -46,6 +54,8 @@ export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverrid
     if (n) log.warn(`finished indexing ${n} memories interrupted by a previous crash`);
   }
   writeMeta(cfg.dataDir, { embedder: embedder.id, dimension: embedder.dimension, created_at: meta?.created_at ?? new Date().toISOString() });
+  const resumed = await memory.resumePendingExtractions();
+  if (resumed) log.warn(`resuming fine extraction for ${resumed} raw memories left pending by a previous run`);
 
   const app = await NestFactory.create<NestExpressApplication>(
     withGrpc(cfg, memory, GatewayModule.register({
@@ -54,7 +64,7 @@ export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverrid
         service: 'engram',
         version: VERSION,
         defaultTenant: cfg.defaultTenant,
-        describe: () => ({ shape: 'standalone', embedder: embedder.id, dimension: embedder.dimension, data_dir: cfg.dataDir }),
+        describe: () => ({ shape: 'standalone', stores: cfg.stores, embedder: embedder.id, dimension: embedder.dimension, data_dir: cfg.dataDir, ...fine.describe() }),
       },
     })),
     { bodyParser: false, logger: levels(cfg.logLevel) },
@@ -73,6 +83,7 @@ export async function createStandaloneApp(cfg: StandaloneConfig, embedderOverrid
       if (closed) return;
       closed = true;
       await app.close();
+      await memory.drain(); // background extractions finish before the stores close
       await stores.close();
       await embedder.close?.();
     },

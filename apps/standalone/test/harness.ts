@@ -17,7 +17,8 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'engram-e2e-'));
   const cfg = loadConfig({ ENGRAM_DATA_DIR: dataDir, ENGRAM_LOG_LEVEL: 'error', ENGRAM_SWAGGER: 'true', ...env });
-  const app = await createStandaloneApp(cfg);
+  // Only the given env: a developer's ENGRAM_LLM_* must not leak into tests.
+  const app = await createStandaloneApp(cfg, undefined, env);
   await app.app.init();
   const server = app.app.getHttpServer() as Server;
   return {
