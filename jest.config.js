@@ -15,6 +15,9 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@engram/([^/]+)$': '<rootDir>/libs/$1/src' },
   rootDir: __dirname,
+  // Only crawl source folders: .cache (models, servers) and dist are large and slow the haste map down.
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/evaluation/src'],
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.cache'],
 };
 module.exports = {
   projects: [
