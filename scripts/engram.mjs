@@ -2,7 +2,7 @@
 // The project's one entry point: `npm start` and `npm test` come here. Plain Node, no dependencies:
 // it installs what the project needs (packages through pnpm, the embedding model) before running.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +48,52 @@ function serve(args) {
 
 const jest = (args) => run(process.execPath, ['--expose-gc', 'node_modules/jest/bin/jest.js', ...args]);
 
+/** `export KEY=VALUE` lines of the env file written by deploy/local/infra.sh. */
+function readInfraEnv() {
+  const file = join(env.ENGRAM_INFRA_DIR || join(ROOT, '.cache', 'infra'), 'env.sh');
+  const out = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+/**
+ * Starts the real servers, runs the integration tier against them, and always stops them again
+ * (also when a step fails or the run is interrupted). Exits with the first failure.
+ */
+function integrationTests(args) {
+  step('integration tests on the real servers (deploy/local/infra.sh: Kafka, OpenSearch, Neo4j, Milvus)');
+  const attempt = (cmd, a, opts = {}) => {
+    const r = spawnSync(cmd, a, { cwd: ROOT, stdio: 'inherit', env, ...opts });
+    return r.error ? 1 : (r.status ?? 1);
+  };
+  // Ctrl-C reaches the children; this process stays alive long enough to bring the servers down.
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  let status = 1;
+  try {
+    status = attempt('bash', ['deploy/local/infra.sh', 'up']); // prints the log tail of a server that fails
+    if (status === 0) {
+      // CI=true: a test that finds no server address fails instead of skipping.
+      const withServers = { ...env, ...readInfraEnv(), CI: 'true' };
+      const jestArgs = ['--expose-gc', 'node_modules/jest/bin/jest.js', '--selectProjects', 'integration', '--ci', '--runInBand', ...args];
+      status = attempt(process.execPath, jestArgs, { env: withServers });
+    }
+  } finally {
+    const down = attempt('bash', ['deploy/local/infra.sh', 'down']);
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', ignore);
+    if (status === 0 && down !== 0) status = down;
+  }
+  if (status !== 0) {
+    console.error(`\n✖ integration tests failed (exit ${status}); servers were stopped`);
+    process.exit(status);
+  }
+}
+
 const [command = 'start', ...args] = process.argv.slice(2);
 switch (command) {
   case 'setup':
@@ -78,10 +124,15 @@ switch (command) {
     build();
     step('unit and end-to-end tests');
     jest(['--selectProjects', 'unit', 'e2e', '--ci', ...args]);
+    integrationTests(args);
     step('evaluation smoke (LoCoMo, one conversation, through the HTTP API)');
     run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'evaluation/src/cli.ts', 'smoke', '--start']);
     break;
   }
+  case 'reindex':
+    build();
+    run(process.execPath, ['-r', './scripts/register-paths.cjs', 'dist/apps/standalone/src/reindex.js', ...args]);
+    break;
   case 'eval':
     installPackages();
     installModel();

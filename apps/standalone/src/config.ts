@@ -23,6 +23,19 @@ export const StandaloneConfigSchema = z
     bodyLimit: z.string().default('20mb'),
     swagger: bool.default('true'),
     logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** Where memories live: embedded SQLite/HNSW in dataDir, or the cluster servers (OpenSearch, Milvus, Neo4j). */
+    stores: z.enum(['embedded', 'cluster']).default('embedded'),
+    opensearchUrl: z.string().url().optional(),
+    milvusAddress: z.string().min(1).optional(),
+    neo4jUri: z.string().min(1).optional(),
+    neo4jUser: z.string().optional(),
+    neo4jPassword: z.string().optional(),
+    /** Prefix of every index, collection and node namespace on the cluster stores. */
+    clusterNamespace: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('engram'),
+  })
+  .refine((c) => c.stores !== 'cluster' || (c.opensearchUrl && c.milvusAddress && c.neo4jUri), {
+    message: 'stores=cluster needs ENGRAM_OPENSEARCH_URL, ENGRAM_MILVUS_ADDRESS and ENGRAM_NEO4J_URI',
+    path: ['stores'],
   })
   .refine((c) => c.windowOverlap < c.windowTokens, { message: 'windowOverlap must be smaller than windowTokens', path: ['windowOverlap'] })
   .refine((c) => c.embedder !== 'openai' || (c.embeddingBaseUrl && c.embeddingModel && c.embeddingDimensions), {
@@ -48,6 +61,13 @@ const ENV: Record<string, keyof StandaloneConfig> = {
   ENGRAM_BODY_LIMIT: 'bodyLimit',
   ENGRAM_SWAGGER: 'swagger',
   ENGRAM_LOG_LEVEL: 'logLevel',
+  ENGRAM_STORES: 'stores',
+  ENGRAM_OPENSEARCH_URL: 'opensearchUrl',
+  ENGRAM_MILVUS_ADDRESS: 'milvusAddress',
+  ENGRAM_NEO4J_URI: 'neo4jUri',
+  ENGRAM_NEO4J_USER: 'neo4jUser',
+  ENGRAM_NEO4J_PASSWORD: 'neo4jPassword',
+  ENGRAM_CLUSTER_NAMESPACE: 'clusterNamespace',
 };
 
 const FLAGS: Record<string, keyof StandaloneConfig> = {
@@ -56,6 +76,7 @@ const FLAGS: Record<string, keyof StandaloneConfig> = {
   '--port': 'port',
   '--grpc-port': 'grpcPort',
   '--embedder': 'embedder',
+  '--stores': 'stores',
 };
 
 /** Builds the config; throws with every problem listed. */
