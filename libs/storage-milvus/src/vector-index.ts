@@ -76,6 +76,9 @@ export class MilvusVectorIndex implements VectorIndex {
         address: options.address!,
         timeout: options.timeoutMs ?? 30_000,
         logLevel: 'error',
+        // The SDK pings every 10 s even when idle; servers with gRPC's default ping policy (Milvus
+        // Lite) answer with GOAWAY "too many pings". Ping only while calls are in flight, rarely.
+        channelOptions: { 'grpc.keepalive_time_ms': 300_000, 'grpc.keepalive_permit_without_calls': 0 },
       });
     this.hnsw = {
       M: options.hnsw?.M ?? 16,

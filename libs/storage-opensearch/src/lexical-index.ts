@@ -88,7 +88,7 @@ export class OpenSearchLexicalIndex implements LexicalIndex {
   static async open(options: OpenSearchLexicalIndexOptions): Promise<OpenSearchLexicalIndex> {
     const index = new OpenSearchLexicalIndex(options);
     try {
-      await index.ensureIndex();
+      await index.call('open', () => index.ensureIndex());
     } catch (e) {
       await index.close();
       throw e;
@@ -132,12 +132,13 @@ export class OpenSearchLexicalIndex implements LexicalIndex {
       body.push({ index: { _index: this.alias, _id: d.id } });
       body.push({ id: d.id, tenant_id: d.tenant_id, cube_id: d.cube_id, text: tokenize(d.text).join(' ') });
     }
-    await this.bulk(body);
+    await this.call('upsert', () => this.bulk(body));
   }
 
   async delete(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.bulk([...new Set(ids)].map((id) => ({ delete: { _index: this.alias, _id: id } })));
+    const body = [...new Set(ids)].map((id) => ({ delete: { _index: this.alias, _id: id } }));
+    await this.call('delete', () => this.bulk(body));
   }
 
   private async bulk(body: unknown[]): Promise<void> {
@@ -163,34 +164,34 @@ export class OpenSearchLexicalIndex implements LexicalIndex {
   async search(scope: CubeScope, query: string, limit: number): Promise<ScoredId[]> {
     const terms = queryTerms(query);
     if (terms.length === 0 || limit <= 0 || scope.cube_ids.length === 0) return [];
-    const r = await this.client.search({
-      index: this.alias,
-      body: {
-        size: Math.floor(limit),
-        _source: false,
-        track_total_hits: false,
-        // The terms are already analysed: one `term` clause each (nothing is parsed as query
-        // syntax), OR-ed so documents matching more of them score higher, summed BM25.
-        query: {
-          bool: {
-            filter: this.scopeFilter(scope),
-            should: terms.map((t) => ({ term: { text: t } })),
-            minimum_should_match: 1,
+    const r = await this.call('search', () =>
+      this.client.search({
+        index: this.alias,
+        body: {
+          size: Math.floor(limit),
+          _source: false,
+          track_total_hits: false,
+          // The terms are already analysed: one `term` clause each (nothing is parsed as query
+          // syntax), OR-ed so documents matching more of them score higher, summed BM25.
+          query: {
+            bool: {
+              filter: this.scopeFilter(scope),
+              should: terms.map((t) => ({ term: { text: t } })),
+              minimum_should_match: 1,
+            },
           },
+          sort: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
         },
-        sort: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
-      },
-    });
+      }),
+    );
     const hits = (r.body as { hits: { hits: Hit[] } }).hits.hits;
     return hits.map((h) => ({ id: h._id, score: Math.max(0, h._score ?? 0) }));
   }
 
   async count(scope?: CubeScope): Promise<number> {
     if (scope && scope.cube_ids.length === 0) return 0;
-    const r = await this.client.count({
-      index: this.alias,
-      body: { query: scope ? { bool: { filter: this.scopeFilter(scope) } } : { match_all: {} } },
-    });
+    const query: Query = scope ? { bool: { filter: this.scopeFilter(scope) } } : { match_all: {} };
+    const r = await this.call('count', () => this.client.count({ index: this.alias, body: { query } }));
     return (r.body as { count: number }).count;
   }
 
@@ -199,6 +200,10 @@ export class OpenSearchLexicalIndex implements LexicalIndex {
    * takes over the alias in one atomic alias update, then the old one is deleted.
    */
   async clear(): Promise<void> {
+    await this.call('clear', () => this.swapInEmptyIndex());
+  }
+
+  private async swapInEmptyIndex(): Promise<void> {
     const old = await this.aliasTargets();
     const fresh = this.concreteName(Date.now());
     await this.client.indices.create({ index: fresh, body: { settings: this.settings, mappings: MAPPINGS } });
@@ -223,6 +228,23 @@ export class OpenSearchLexicalIndex implements LexicalIndex {
     });
     const all = new Set([...targets, ...Object.keys(r.body as Record<string, unknown>)]);
     if (all.size > 0) await this.client.indices.delete({ index: [...all].join(',') });
+  }
+
+  /**
+   * Runs a client call and rethrows failures as plain errors: the client's errors carry the HTTP
+   * status of the OpenSearch response (e.g. 404 for a missing index), which callers must not mistake
+   * for a problem with their own request.
+   */
+  private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { message?: string; meta?: { body?: { error?: { type?: string; reason?: string } } } };
+      const detail = err.meta?.body?.error
+        ? `${err.meta.body.error.type}: ${err.meta.body.error.reason}`
+        : err.message;
+      throw new Error(`OpenSearch ${op} on ${this.alias} failed: ${detail}`, { cause: e });
+    }
   }
 
   async close(): Promise<void> {

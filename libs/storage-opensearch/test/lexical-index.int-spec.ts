@@ -73,6 +73,21 @@ if (env) {
       expect(await index.search({ tenant_id: 't', cube_ids: ['c'] }, 'marker0', 5)).toEqual([]);
     });
 
+    it('reports server failures as plain errors, without the HTTP status of the OpenSearch response', async () => {
+      const gone = await OpenSearchLexicalIndex.open({ node, namespace: `${namespace}-gone` });
+      await gone.drop();
+      const err = await gone
+        .search({ tenant_id: 't', cube_ids: ['c'] }, 'anything', 5)
+        .catch((e: unknown) => e);
+      await gone.close();
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(
+        /OpenSearch search on .*-gone-lexical failed: index_not_found_exception/,
+      );
+      expect(err).not.toHaveProperty('statusCode');
+      expect(err).not.toHaveProperty('status');
+    });
+
     it('keeps the alias and the documents separate after clear (fresh generation)', async () => {
       await index.upsert([{ id: 'g1', tenant_id: 't', cube_id: 'c', text: 'generation one' }]);
       await index.clear();
