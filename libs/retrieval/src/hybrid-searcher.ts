@@ -83,11 +83,12 @@ export class HybridSearcher {
     const pool = Math.max(40, req.top_k * 4) * (hasFilter ? 4 : 1);
     const queryTerms = contentTerms(req.query);
     const queryEntities = [...new Set([...extractEntities(req.query), ...queryTerms])];
-    const [qvec] = await this.deps.embedder.embed([req.query], 'query');
-
-    const [lex, vec, ent] = await Promise.all([
+    // The embedder works off this thread (the ONNX worker), so it is started first and the lexical and
+    // graph lookups, which do not need the query vector, run while it computes.
+    const embedded = this.deps.embedder.embed([req.query], 'query');
+    const [lex, [qvec, vec], ent] = await Promise.all([
       this.deps.lexical.search(scope, req.query, pool),
-      this.deps.vectors.search(scope, qvec!, pool),
+      embedded.then(async ([v]) => [v!, await this.deps.vectors.search(scope, v!, pool)] as const),
       queryEntities.length
         ? this.deps.graph.memoriesMentioning(scope, queryEntities.map(entityId), Math.ceil(pool / 2))
         : Promise.resolve([]),
@@ -103,7 +104,9 @@ export class HybridSearcher {
     for (const h of vec) note(h.id, 'vector');
     for (const h of ent) note(h.memory_id, 'graph');
 
-    let scored = await this.score(req, found, qvec!, queryTerms, queryEntities);
+    // Vectors fetched for scoring are kept for the dedup step, which would otherwise read them again.
+    const vectors = new Map<string, Float32Array>();
+    let scored = await this.score(req, found, qvec, queryTerms, queryEntities, vectors);
     // Graph neighbours of the best hits (adjacent windows, derived memories) get their own scores.
     const seeds = scored.slice(0, Math.min(8, req.top_k)).map((s) => s.item.id);
     if (seeds.length) {
@@ -114,12 +117,12 @@ export class HybridSearcher {
           if (!found.has(id) && !extra.has(id) && !id.startsWith('entity:')) extra.set(id, { paths: new Set(['graph']), bm25: 0 });
         }
       }
-      if (extra.size) scored = [...scored, ...(await this.score(req, extra, qvec!, queryTerms, queryEntities))];
+      if (extra.size) scored = [...scored, ...(await this.score(req, extra, qvec, queryTerms, queryEntities, vectors))];
       scored.sort((a, b) => b.relativity - a.relativity);
     }
     const candidates = scored.length;
     const kept = req.relativity > 0 ? scored.filter((s) => s.relativity >= req.relativity) : scored;
-    return { buckets: await this.select(req, kept), candidates };
+    return { buckets: await this.select(req, kept, vectors), candidates };
   }
 
   private async score(
@@ -128,6 +131,7 @@ export class HybridSearcher {
     qvec: Float32Array,
     queryTerms: string[],
     queryEntities: string[],
+    vectors: Map<string, Float32Array>,
   ): Promise<ScoredMemory[]> {
     const ids = [...found.keys()];
     if (!ids.length) return [];
@@ -140,7 +144,7 @@ export class HybridSearcher {
         (!req.memory_types || req.memory_types.includes(it.memory_type)) &&
         matchesFilter(it, req.filter instanceof Map ? (req.filter.get(it.cube_id) ?? null) : req.filter),
     );
-    const vectors = await this.deps.vectors.getVectors(items.map((i) => i.id));
+    for (const [id, v] of await this.deps.vectors.getVectors(items.map((i) => i.id))) vectors.set(id, v);
     const out: ScoredMemory[] = [];
     for (const item of items) {
       const c = found.get(item.id)!;
@@ -158,7 +162,7 @@ export class HybridSearcher {
     return out.sort((a, b) => b.relativity - a.relativity);
   }
 
-  private async select(req: HybridSearchRequest, scored: ScoredMemory[]): Promise<SearchBucket[]> {
+  private async select(req: HybridSearchRequest, scored: ScoredMemory[], known: Map<string, Float32Array>): Promise<SearchBucket[]> {
     const quota = (kind: BucketKind) => (kind === 'text' ? req.top_k : req.quotas[kind]);
     const bucketOf = (s: ScoredMemory) => `${bucketKind(s.item.memory_type)}\u0000${s.item.cube_id}`;
     const quotas = new Map<string, number>();
@@ -184,7 +188,8 @@ export class HybridSearcher {
         pool.set(b, n + 1);
         return true;
       });
-      const vectors = await this.deps.vectors.getVectors(limited.map((s) => s.item.id));
+      const missing = limited.map((s) => s.item.id).filter((id) => !known.has(id));
+      const vectors = missing.length ? new Map([...known, ...(await this.deps.vectors.getVectors(missing))]) : known;
       const byId = new Map(limited.map((s) => [s.item.id, s]));
       const cands: DiversityCandidate[] = limited.map((s) => ({
         id: s.item.id,
