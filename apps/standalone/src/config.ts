@@ -12,8 +12,8 @@ export const StandaloneConfigSchema = z
     /** gRPC API port on the same host; unset = no gRPC server (off by default). */
     grpcPort: z.coerce.number().int().min(1).max(65535).optional(),
     defaultTenant: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).default('default'),
-    windowTokens: z.coerce.number().int().min(32).max(8192).default(256),
-    windowOverlap: z.coerce.number().int().min(0).max(4096).default(64),
+    windowTokens: z.coerce.number().int().min(32).max(8192).default(128),
+    windowOverlap: z.coerce.number().int().min(0).max(4096).default(32),
     embedder: z.enum(['auto', 'onnx', 'openai', 'hashing']).default('auto'),
     embeddingModelDir: z.string().optional(),
     embeddingBaseUrl: z.string().url().optional(),
