@@ -23,7 +23,9 @@ export default [
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:ports', 'type:domain'] },
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:ports', 'type:domain', 'type:adapter', 'type:feature'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain', 'type:testing'] },
+            // app-support wiring shared by the apps (config, stores, bus, probes, shutdown)
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:runtime', 'type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain', 'type:testing'] },
             { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:domain', 'type:ports', 'type:adapter', 'type:feature'] },
           ],
         },

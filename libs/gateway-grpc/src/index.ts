@@ -4,3 +4,4 @@ export * from './health/health-registry';
 export * from './server-options';
 export * from './errors';
 export * from './tokens';
+export * from './internal.module';

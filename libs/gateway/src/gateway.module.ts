@@ -1,11 +1,12 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { MemoryService } from '@engram/memory-core';
+import type { MemoryService, TaskTracker } from '@engram/memory-core';
 import { CloudController } from './cloud/cloud.controller';
 import { HealthController } from './health.controller';
 import { EnvelopeErrorFilter } from './http/error-filter';
 import { ProductController } from './product/product.controller';
-import { GATEWAY_OPTIONS, MEMORY_SERVICE, type GatewayOptions } from './tokens';
+import { SchedulerController } from './product/scheduler.controller';
+import { GATEWAY_OPTIONS, MEMORY_SERVICE, TASK_TRACKER, type GatewayOptions } from './tokens';
 
 /** The REST gateway: MemOS `/product/*`, cloud-style routes, `/health`. Apps bind the service. */
 @Module({})
@@ -14,8 +15,28 @@ export class GatewayModule {
     const providers: Provider[] = [
       { provide: MEMORY_SERVICE, useValue: deps.memory },
       { provide: GATEWAY_OPTIONS, useValue: deps.options },
+      { provide: TASK_TRACKER, useValue: deps.memory.tasks },
       { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
     ];
-    return { module: GatewayModule, controllers: [ProductController, CloudController, HealthController], providers };
+    return {
+      module: GatewayModule,
+      controllers: [ProductController, SchedulerController, CloudController, HealthController],
+      providers,
+    };
+  }
+}
+
+/** The scheduler routes alone (`/product/scheduler/*`, MemOS envelope), over a given task tracker. */
+@Module({})
+export class SchedulerModule {
+  static register(deps: { tasks: TaskTracker }): DynamicModule {
+    return {
+      module: SchedulerModule,
+      controllers: [SchedulerController],
+      providers: [
+        { provide: TASK_TRACKER, useValue: deps.tasks },
+        { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
+      ],
+    };
   }
 }

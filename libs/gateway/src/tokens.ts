@@ -1,6 +1,7 @@
 /** DI tokens: the composition root (an app) binds them to concrete instances. */
 export const MEMORY_SERVICE = Symbol('MEMORY_SERVICE');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+export const TASK_TRACKER = Symbol('TASK_TRACKER');
 
 export interface GatewayOptions {
   service: string;

@@ -5,3 +5,4 @@ export * from './indexer';
 export * from './keyed-mutex';
 export * from './fast-memories';
 export * from './fine-pipeline';
+export * from './extraction-dispatch';

@@ -12,6 +12,7 @@ import type {
   SearchOutcome,
 } from './commands';
 import { buildFastMemories } from './fast-memories';
+import type { ExtractionDispatcher } from './extraction-dispatch';
 import { FinePipeline, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
 import { Indexer } from './indexer';
 import { KeyedMutex } from './keyed-mutex';
@@ -29,6 +30,8 @@ export interface MemoryServiceDeps {
   clock?: () => Date;
   /** Fine mode (LLM extraction); absent = fast mode only. */
   extractor?: WindowExtractor | null;
+  /** Cluster shape: async fine extraction is published to the mem-reader instead of run here. */
+  dispatcher?: ExtractionDispatcher | null;
   log?: { warn(msg: string): void };
 }
 
@@ -54,15 +57,20 @@ export class MemoryService {
 
   /** True when fine mode (LLM extraction) is available. */
   get fineModeEnabled(): boolean {
-    return this.fine !== null;
+    return this.fine !== null || Boolean(this.deps.dispatcher);
   }
 
   async add(cmd: AddCommand): Promise<AddResult> {
-    if (cmd.mode === 'fine' && !this.fine) {
-      throw new UnavailableError('mode=fine needs an LLM endpoint (set ENGRAM_LLM_BASE_URL); fast mode works without one');
+    const dispatcher = this.fine ? null : (this.deps.dispatcher ?? null);
+    if (cmd.mode === 'fine' && !this.fine && !(dispatcher && cmd.async_mode === 'async')) {
+      throw new UnavailableError(
+        dispatcher
+          ? 'mode=fine with async_mode=sync needs an in-process LLM; in the cluster shape use async_mode=async'
+          : 'mode=fine needs an LLM endpoint (set ENGRAM_LLM_BASE_URL); fast mode works without one',
+      );
     }
-    // Extraction runs inline for sync+fine, in the background for async adds, never for sync+fast.
-    const extract = this.fine !== null && (cmd.async_mode === 'async' || cmd.mode === 'fine');
+    // Extraction runs inline for sync+fine, in the background (or the mem-reader) for async adds, never for sync+fast.
+    const extract = this.fineModeEnabled && (cmd.async_mode === 'async' || cmd.mode === 'fine');
     if (!cmd.cube_ids.length) throw new ValidationError('writable_cube_ids must name at least one cube');
     const info = cmd.info ?? {};
     for (const k of Object.keys(info)) {
@@ -116,6 +124,27 @@ export class MemoryService {
         const out = fine.length ? fine.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })) : memories;
         return { memories: out, task_id: taskId, task_status: this.tasks.get(taskId)?.status ?? 'completed', replayed: false };
       }
+      if (extract && pendingRaw.length && dispatcher) {
+        await dispatcher.dispatch({
+          tenant_id: cmd.tenant_id,
+          task_id: taskId,
+          user_id: cmd.user_id,
+          session_id: cmd.session_id,
+          ingest_key: ingestKey,
+          mode: cmd.mode,
+          messages,
+          custom_tags: cmd.custom_tags ?? [],
+          info,
+          raw: pendingRaw.map((m) => ({ memory_id: m.memory_id, cube_id: m.cube_id })),
+        });
+        // the tracker may already hold the mem-reader's progress (fed from task events): keep it
+        const seen = this.tasks.get(taskId);
+        if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
+          return { memories, task_id: taskId, task_status: seen.status, replayed: fresh === 0 && memories.length > 0 };
+        }
+        this.tasks.upsert({ task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids, label: 'mem_read', status: 'waiting', detail: { raw: pendingRaw.length } });
+        return { memories, task_id: taskId, task_status: 'waiting', replayed: fresh === 0 && memories.length > 0 };
+      }
       if (extract && pendingRaw.length) {
         this.tasks.upsert({ task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids, label: 'mem_read', status: 'waiting', detail: { raw: pendingRaw.length } });
         this.spawn(() => this.extractFor(cmd.tenant_id, taskId, cmd.user_id, cmd.cube_ids, pendingRaw.map((m) => m.memory_id), cmd.custom_tags ?? []).then(() => undefined));
@@ -143,6 +172,15 @@ export class MemoryService {
       });
       throw err;
     }
+  }
+
+  /**
+   * The mem-reader's entry point: fine extraction for dispatched raw memories still pending (a
+   * redelivered job finds them retired and does nothing). Needs a local extractor.
+   */
+  async extractDispatched(job: { tenant_id: string; task_id: string; user_id: string; cube_ids: string[]; raw_ids: string[]; custom_tags: string[] }): Promise<MemoryItem[]> {
+    if (!this.fine) throw new UnavailableError('fine extraction needs an LLM endpoint (set ENGRAM_LLM_BASE_URL)');
+    return this.extractFor(job.tenant_id, job.task_id, job.user_id, job.cube_ids, job.raw_ids, job.custom_tags);
   }
 
   /**

@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { GatewayModule, mountOpenApi } from '@engram/gateway';
+import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/gateway-grpc';
+import {
+  BusExtractionDispatcher,
+  connectBus,
+  createServiceApp,
+  groupId,
+  loadServiceConfig,
+  openCore,
+  ServiceLifecycle,
+  subscribeTasks,
+  VERSION,
+} from '@engram/runtime';
+
+/**
+ * The cluster's front door: MemOS REST (+ engram.v1.MemoryService over gRPC) on the memory core over
+ * the cluster stores. Adds run the fast path here and publish raw-input events for the mem-reader;
+ * searches run here too (the gateway → ingestion/retrieval gRPC hop is not wired yet). Task status
+ * comes from the task-events topic, so /product/scheduler/* sees the mem-reader's progress.
+ */
+async function main(): Promise<void> {
+  const cfg = loadServiceConfig('gateway', process.env);
+  const log = new Logger('gateway');
+  const lc = new ServiceLifecycle('gateway');
+  lc.exitOnSignals(cfg.shutdownTimeoutMs);
+  const bus = await connectBus(cfg);
+  const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+  const describe = () => ({
+    shape: 'cluster',
+    stores: 'cluster',
+    embedder: core.embedder.id,
+    dimension: core.embedder.dimension,
+    fine_mode: cfg.fineMode ? 'mem-reader' : false,
+  });
+  const modules = [
+    GatewayModule.register({
+      memory: core.memory,
+      options: { service: 'engram-gateway', version: VERSION, defaultTenant: cfg.defaultTenant, describe },
+    }),
+    ...(cfg.grpcPort
+      ? [GrpcGatewayModule.register({ memory: core.memory, options: { defaultTenant: cfg.defaultTenant } })]
+      : []),
+  ];
+  const app = await createServiceApp(cfg, lc, modules, { health: false, describe });
+  // every gateway instance sees every task event (its own group), for its scheduler routes
+  const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), core.memory.tasks);
+  lc.onShutdown('stop task-events consumer', () => tasks.close());
+  lc.onShutdown('drain background work', () => core.memory.drain());
+  lc.onShutdown('close bus', () => bus.close());
+  lc.onShutdown('close stores', () => core.close());
+  if (cfg.swagger) mountOpenApi(app, VERSION);
+  if (cfg.grpcPort) {
+    app.connectMicroservice(
+      grpcServerOptions({ host: cfg.host, port: cfg.grpcPort, services: MEMORY_GRPC_SERVICES }),
+    );
+    await app.startAllMicroservices();
+  }
+  await app.listen(cfg.port, cfg.host);
+  lc.markReady();
+  log.log(
+    `gateway listening on ${await app.getUrl()}${cfg.grpcPort ? ` (gRPC ${cfg.host}:${cfg.grpcPort})` : ''}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

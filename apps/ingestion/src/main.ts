@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
+import {
+  BusExtractionDispatcher,
+  connectBus,
+  createServiceApp,
+  loadServiceConfig,
+  openCore,
+  ServiceLifecycle,
+} from '@engram/runtime';
+
+/**
+ * The fast write path as a service: engram.v1.IngestionService (internal.proto) over gRPC. Validates,
+ * dedupes (idempotency key or content hash → deterministic ids), writes raw memories to the cluster
+ * stores tagged pending, publishes the raw-input event (keyed tenant:cube) and the waiting task event,
+ * and only then answers: the pending tag is the outbox record.
+ */
+async function main(): Promise<void> {
+  const cfg = loadServiceConfig('ingestion', process.env);
+  const log = new Logger('ingestion');
+  const lc = new ServiceLifecycle('ingestion');
+  lc.exitOnSignals(cfg.shutdownTimeoutMs);
+  const bus = await connectBus(cfg);
+  const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+  const describe = () => ({
+    embedder: core.embedder.id,
+    dimension: core.embedder.dimension,
+    grpc_port: cfg.grpcPort,
+  });
+  const app = await createServiceApp(
+    cfg,
+    lc,
+    [InternalGrpcModule.register({ memory: core.memory, service: 'ingestion' })],
+    {
+      health: true,
+      describe,
+    },
+  );
+  lc.onShutdown('drain background work', () => core.memory.drain());
+  lc.onShutdown('close bus', () => bus.close());
+  lc.onShutdown('close stores', () => core.close());
+  const port = cfg.grpcPort!;
+  app.connectMicroservice(
+    grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['ingestion'] }),
+  );
+  await app.startAllMicroservices();
+  await app.listen(cfg.port, cfg.host);
+  lc.markReady();
+  log.log(`ingestion gRPC on ${cfg.host}:${port}; probes on ${await app.getUrl()}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

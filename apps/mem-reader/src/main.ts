@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import {
+  buildFineMode,
+  connectBus,
+  createServiceApp,
+  groupId,
+  loadServiceConfig,
+  openCore,
+  ServiceLifecycle,
+  subscribeRawInput,
+} from '@engram/runtime';
+
+/**
+ * Fine extraction: consumes raw-input events (per cube, in order), runs the LLM extractor through the
+ * memory core's FinePipeline, stores fine memories, retires the raw ones, reports task events. Offsets
+ * are committed only after that (the bus commits after the handler resolves).
+ */
+async function main(): Promise<void> {
+  const cfg = loadServiceConfig('mem-reader', process.env);
+  const log = new Logger('mem-reader');
+  const lc = new ServiceLifecycle('mem-reader');
+  lc.exitOnSignals(cfg.shutdownTimeoutMs);
+  const fine = buildFineMode(process.env);
+  if (!fine.extractor)
+    throw new Error('mem-reader needs an LLM: set ENGRAM_LLM_BASE_URL and ENGRAM_LLM_EXTRACTOR_MODEL');
+  const bus = await connectBus(cfg);
+  const core = await openCore(cfg, { extractor: fine.extractor });
+  const describe = () => ({ embedder: core.embedder.id, ...fine.describe() });
+  const app = await createServiceApp(cfg, lc, [], { health: true, describe });
+  const sub = await subscribeRawInput(bus, groupId(cfg, 'mem-reader'), core.memory);
+  // closing the subscription lets the in-flight handler finish and commit before the stores close
+  lc.onShutdown('stop raw-input consumer', () => sub.close());
+  lc.onShutdown('close bus', () => bus.close());
+  lc.onShutdown('close stores', () => core.close());
+  await app.listen(cfg.port, cfg.host);
+  lc.markReady();
+  log.log(`mem-reader consuming raw input; probes on ${await app.getUrl()}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

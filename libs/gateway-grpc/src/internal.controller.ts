@@ -1,0 +1,69 @@
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { MEMORY_TYPES, ValidationError, type MemoryType } from '@engram/domain';
+import type { MemoryService } from '@engram/memory-core';
+import type { DedupMode } from '@engram/retrieval';
+import type {
+  IngestRequest,
+  IngestResponse,
+  RetrievalServiceSearchRequest,
+  RetrievalServiceSearchResponse,
+} from '@engram/contracts';
+import { GrpcErrorFilter } from './errors';
+import { searchFilterOf } from './filters';
+import { toSearchResponse } from './format';
+import { toAddCommand } from './requests';
+import { GRPC_MEMORY_SERVICE } from './tokens';
+import { AddRequestRules, check } from './validation';
+
+/** `engram.v1.IngestionService` (internal.proto): the fast write path for a gateway in front. */
+@Controller()
+@UseFilters(GrpcErrorFilter)
+export class IngestionGrpcController {
+  constructor(@Inject(GRPC_MEMORY_SERVICE) private readonly memory: MemoryService) {}
+
+  @GrpcMethod('IngestionService', 'Ingest')
+  async ingest(req: IngestRequest): Promise<IngestResponse> {
+    if (!req.request) throw new ValidationError('request is required');
+    if (!req.tenant_id) throw new ValidationError('tenant_id is required');
+    check(AddRequestRules, req.request);
+    const r = await this.memory.add(toAddCommand(req.request, req.tenant_id, req.idempotency_key));
+    return { memories: r.memories, task_id: r.task_id, task_status: r.task_status, replayed: r.replayed };
+  }
+}
+
+/** `engram.v1.RetrievalService` (internal.proto): hybrid search over the stores. */
+@Controller()
+@UseFilters(GrpcErrorFilter)
+export class RetrievalGrpcController {
+  constructor(@Inject(GRPC_MEMORY_SERVICE) private readonly memory: MemoryService) {}
+
+  @GrpcMethod('RetrievalService', 'Search')
+  async search(req: RetrievalServiceSearchRequest): Promise<RetrievalServiceSearchResponse> {
+    if (!req.tenant_id) throw new ValidationError('tenant_id is required');
+    if (!req.cube_ids.length) throw new ValidationError('cube_ids must name at least one cube');
+    const bad = req.memory_types.find((t) => !(MEMORY_TYPES as readonly string[]).includes(t));
+    if (bad) throw new ValidationError(`memory_types: unknown type ${bad}`);
+    // the precomputed query embedding is not used yet: the query is embedded here
+    const outcome = await this.memory.search({
+      tenant_id: req.tenant_id,
+      user_id: '',
+      query: req.query,
+      cube_ids: req.cube_ids,
+      top_k: req.top_k || 10,
+      relativity: req.relativity,
+      dedup: (req.dedup || 'mmr') as DedupMode,
+      filter: searchFilterOf({ filter_json: req.filter_json }, req.cube_ids),
+      ...(req.session_id ? { session_id: req.session_id } : {}),
+      ...(req.memory_types.length ? { memory_types: req.memory_types as MemoryType[] } : {}),
+      include_preference: (req.quotas?.pref ?? 0) > 0,
+      pref_top_k: req.quotas?.pref ?? 0,
+      search_tool_memory: (req.quotas?.tool ?? 0) > 0,
+      tool_mem_top_k: req.quotas?.tool ?? 0,
+      include_skill_memory: (req.quotas?.skill ?? 0) > 0,
+      skill_mem_top_k: req.quotas?.skill ?? 0,
+    });
+    const { buckets, took_ms } = toSearchResponse(outcome, '');
+    return { buckets, candidates: 0, took_ms };
+  }
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { decodeEvent, encodeEvent, TOPICS, type TaskEvent } from '@engram/contracts';
+import type { TaskRecord, TaskStatus, TaskTracker } from '@engram/memory-core';
+import type { MessageBus, Subscription } from '@engram/ports';
+
+type TaskUpdate = Pick<TaskRecord, 'task_id' | 'tenant_id' | 'user_id' | 'cube_ids' | 'label' | 'status'> &
+  Partial<Pick<TaskRecord, 'error' | 'detail'>>;
+
+/** Publishes one task transition (keyed tenant:task, so a task's events stay in order). */
+export async function publishTask(bus: MessageBus, t: TaskUpdate): Promise<void> {
+  const event: TaskEvent = {
+    schema_version: 1,
+    event_id: randomUUID(),
+    tenant_id: t.tenant_id,
+    occurred_at: new Date().toISOString(),
+    task_id: t.task_id,
+    user_id: t.user_id,
+    cube_ids: t.cube_ids,
+    label: t.label,
+    status: t.status,
+    ...(t.error ? { error: t.error } : {}),
+    ...(t.detail ? { detail: t.detail } : {}),
+  };
+  const e = encodeEvent(TOPICS.taskEvents, event);
+  await bus.publish(TOPICS.taskEvents, [e]);
+}
+
+const MAX_TASKS = 100_000;
+const RANK: Record<TaskStatus, number> = {
+  waiting: 0,
+  in_progress: 1,
+  completed: 2,
+  failed: 2,
+  cancelled: 2,
+};
+
+/**
+ * Folds task events into a tracker. A task spans cubes and the mem-reader reports each cube on its
+ * own, so the state is kept per cube and the task's status is derived: failed if any cube failed,
+ * running while any cube is, completed when all are. Events of one cube never move it backwards
+ * (the ingestion's `waiting` and the mem-reader's events travel on different partitions).
+ */
+export class TaskStateFolder {
+  private readonly cubes = new Map<string, Map<string, TaskEvent>>();
+
+  constructor(private readonly tracker: TaskTracker) {}
+
+  apply(e: TaskEvent): void {
+    const parts = this.cubes.get(e.task_id) ?? new Map<string, TaskEvent>();
+    this.cubes.delete(e.task_id); // re-insert: Map order = least recently updated first
+    this.cubes.set(e.task_id, parts);
+    for (const old of this.cubes.keys()) {
+      if (this.cubes.size <= MAX_TASKS) break;
+      this.cubes.delete(old); // bounded like the tracker; a very old task's late event starts afresh
+    }
+    for (const cube of e.cube_ids) {
+      const prev = parts.get(cube);
+      if (!prev || RANK[e.status] >= RANK[prev.status]) parts.set(cube, e);
+    }
+    const all = [...parts.values()];
+    const status: TaskStatus = all.some((p) => p.status === 'failed')
+      ? 'failed'
+      : all.some((p) => p.status === 'waiting' || p.status === 'in_progress')
+        ? all.some((p) => p.status !== 'waiting')
+          ? 'in_progress'
+          : 'waiting'
+        : all.every((p) => p.status === 'cancelled')
+          ? 'cancelled'
+          : 'completed';
+    const error = all.find((p) => p.error)?.error;
+    this.tracker.upsert({
+      task_id: e.task_id,
+      tenant_id: e.tenant_id,
+      user_id: e.user_id,
+      cube_ids: [...parts.keys()],
+      label: e.label,
+      status,
+      ...(error ? { error } : {}),
+      detail: Object.fromEntries(all.map((p) => [p.cube_ids.join(','), p.detail ?? {}])),
+    });
+  }
+}
+
+/** Feeds a tracker from the task-events topic (the scheduler; the gateway for its own status routes). */
+export function subscribeTasks(bus: MessageBus, group: string, tracker: TaskTracker): Promise<Subscription> {
+  const folder = new TaskStateFolder(tracker);
+  return bus.subscribe({
+    topic: TOPICS.taskEvents,
+    groupId: group,
+    fromBeginning: true,
+    handler: async (m) => folder.apply(decodeEvent(TOPICS.taskEvents, m.value)),
+  });
+}
