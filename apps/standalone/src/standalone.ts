@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GatewayModule, mountOpenApi } from '@engram/gateway';
 import { MemoryService } from '@engram/memory-core';
+import { MetricsModule } from '@engram/observability';
 import type { Embedder } from '@engram/ports';
 import type { StandaloneConfig } from './config';
 import { readMeta, writeMeta } from './data-dir-meta';
@@ -58,7 +59,7 @@ export async function createStandaloneApp(
   if (resumed) log.warn(`resuming fine extraction for ${resumed} raw memories left pending by a previous run`);
 
   const app = await NestFactory.create<NestExpressApplication>(
-    withGrpc(cfg, memory, GatewayModule.register({
+    MetricsModule.around(withGrpc(cfg, memory, GatewayModule.register({
       memory,
       options: {
         service: 'engram',
@@ -66,7 +67,12 @@ export async function createStandaloneApp(
         defaultTenant: cfg.defaultTenant,
         describe: () => ({ shape: 'standalone', stores: cfg.stores, embedder: embedder.id, dimension: embedder.dimension, data_dir: cfg.dataDir, ...fine.describe() }),
       },
-    })),
+    })), {
+      // GET /metrics, GET /ready, x-request-id, HTTP latency histogram (docs/operations/observability.md)
+      service: 'engram',
+      tasks: () => memory.tasks.summary(),
+      probes: [{ name: 'record-store', check: () => stores.records.getByIds(['engram-readiness-probe']) }],
+    }),
     { bodyParser: false, logger: levels(cfg.logLevel) },
   );
   app.useBodyParser('json', { limit: cfg.bodyLimit });
