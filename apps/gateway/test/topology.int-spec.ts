@@ -1,0 +1,132 @@
+import { FakeOpenAiServer, requireServers, uniqueName } from '@engram/testing';
+import { ensureBuilt, http, startService, type ServiceProcess } from './services';
+
+jest.setTimeout(240_000);
+
+const servers = requireServers('cluster topology', [
+  'ENGRAM_KAFKA_BROKERS',
+  'ENGRAM_OPENSEARCH_URL',
+  'ENGRAM_MILVUS_ADDRESS',
+  'ENGRAM_NEO4J_URI',
+] as const);
+
+interface Mem {
+  id: string;
+  memory: string;
+  metadata: { sources: { message_id: string }[]; is_fast: boolean };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if (servers) {
+  /**
+   * The cluster shape end to end, each service its own process on the real servers: add through the
+   * gateway (fast write + raw-input event), fine extraction in the mem-reader (fake LLM), task state in
+   * the scheduler from task events, search through the gateway finds the fine memory.
+   */
+  describe('cluster topology: gateway → Kafka → mem-reader → scheduler', () => {
+    const fake = new FakeOpenAiServer();
+    const procs: ServiceProcess[] = [];
+    let gateway: ServiceProcess;
+    let scheduler: ServiceProcess;
+
+    beforeAll(async () => {
+      ensureBuilt(['gateway', 'mem-reader', 'scheduler']);
+      await fake.start();
+      const env = {
+        ENGRAM_EMBEDDER: 'hashing',
+        ENGRAM_CLUSTER_NAMESPACE: uniqueName('topo'),
+        ENGRAM_GROUP_PREFIX: uniqueName('topo'),
+        ENGRAM_SHUTDOWN_TIMEOUT_MS: '30000',
+        ENGRAM_LLM_BASE_URL: fake.baseUrl,
+        ENGRAM_LLM_EXTRACTOR_MODEL: 'fake-extractor',
+        ENGRAM_LLM_MAX_RETRIES: '0',
+      };
+      // consumers first, so their groups have joined before the gateway publishes
+      const started = await Promise.all([startService('scheduler', env), startService('mem-reader', env)]);
+      procs.push(...started);
+      scheduler = started[0];
+      gateway = await startService('gateway', env);
+      procs.push(gateway);
+    });
+
+    afterAll(async () => {
+      // gateway first (stop intake), then the consumers; every service exits 0 after draining
+      const codes: (number | null)[] = [];
+      for (const p of [...procs].reverse()) codes.push(await p.stop());
+      await fake.stop();
+      expect(codes).toEqual(codes.map(() => 0));
+    });
+
+    it('async add is searchable at once, extracted by the mem-reader, tracked by the scheduler', async () => {
+      // task ids are content-derived and the task-events topic is shared across runs: a fresh user
+      const user = uniqueName('user');
+      fake.setDefault({
+        json: {
+          memories: [
+            {
+              key: 'dog name',
+              value: "The user's golden retriever is named Biscuit.",
+              memory_type: 'UserMemory',
+              tags: ['pet'],
+              event_time: null,
+              source_message_ids: ['t1'],
+            },
+          ],
+          summary: "The user's dog.",
+        },
+      });
+      const add = await http('POST', `${gateway.url}/product/add`, {
+        user_id: user,
+        messages: [
+          { role: 'user', content: 'I adopted a golden retriever named Biscuit.', message_id: 't1' },
+        ],
+      });
+      expect(add.status).toBe(200);
+      expect(['waiting', 'in_progress']).toContain(add.body.task_status);
+      const taskId: string = add.body.task_id;
+
+      // the raw memory is searchable before extraction finishes
+      const early = await http('POST', `${gateway.url}/product/search`, {
+        user_id: user,
+        query: 'Biscuit',
+        relativity: 0,
+      });
+      expect(early.body.data.text_mem[0].memories.length).toBeGreaterThan(0);
+
+      // the scheduler learns about the task from task events, then sees it complete
+      let status = '';
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        const st = await http('GET', `${scheduler.url}/product/scheduler/status?task_id=${taskId}`);
+        status = st.status === 200 ? st.body.data[0].status : 'unknown';
+        if (status === 'completed' || status === 'failed') break;
+        await sleep(250);
+      }
+      expect(status).toBe('completed');
+      const waited = await http(
+        'POST',
+        `${scheduler.url}/product/scheduler/wait?user_name=${user}&timeout_seconds=5`,
+      );
+      expect(waited.body).toMatchObject({ message: 'idle', data: { pending: 0 } });
+
+      const found = await http('POST', `${gateway.url}/product/search`, {
+        user_id: user,
+        query: 'What is my dog called?',
+        relativity: 0,
+      });
+      const mems: Mem[] = found.body.data.text_mem[0].memories;
+      expect(mems[0]).toMatchObject({
+        memory: "The user's golden retriever is named Biscuit.",
+        metadata: { is_fast: false },
+      });
+      expect(mems[0]!.metadata.sources.map((s) => s.message_id)).toEqual(['t1']);
+      // the raw window retired: only fine memories answer
+      expect(mems.every((m) => !m.metadata.is_fast)).toBe(true);
+
+      // the gateway's own scheduler routes see the mem-reader's progress too
+      const gw = await http('GET', `${gateway.url}/product/scheduler/status?task_id=${taskId}`);
+      expect(gw.body.data[0].status).toBe('completed');
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import type { TaskEvent } from '@engram/contracts';
+import { TaskTracker } from '@engram/memory-core';
+import { loadServiceConfig } from './config';
+import { TaskStateFolder } from './task-events';
+
+const ev = (cubes: string[], status: TaskEvent['status'], error?: string): TaskEvent => ({
+  schema_version: 1,
+  event_id: `${cubes.join()}-${status}`,
+  tenant_id: 't',
+  occurred_at: '2026-05-02T09:00:00.000Z',
+  task_id: 'task-1',
+  user_id: 'u',
+  cube_ids: cubes,
+  label: 'mem_read',
+  status,
+  ...(error ? { error } : {}),
+});
+
+describe('TaskStateFolder', () => {
+  it('derives a multi-cube task: running until every cube is done, failed if any failed', () => {
+    const tracker = new TaskTracker();
+    const f = new TaskStateFolder(tracker);
+    f.apply(ev(['a', 'b'], 'waiting'));
+    expect(tracker.get('task-1')!.status).toBe('waiting');
+    f.apply(ev(['a'], 'in_progress'));
+    expect(tracker.get('task-1')!.status).toBe('in_progress');
+    f.apply(ev(['a'], 'completed'));
+    expect(tracker.get('task-1')!.status).toBe('in_progress'); // b still waiting
+    f.apply(ev(['b'], 'failed', 'llm down'));
+    expect(tracker.get('task-1')).toMatchObject({
+      status: 'failed',
+      error: 'llm down',
+      cube_ids: ['a', 'b'],
+    });
+  });
+
+  it("never moves a cube backwards (the waiting event may arrive after the reader's)", () => {
+    const tracker = new TaskTracker();
+    const f = new TaskStateFolder(tracker);
+    f.apply(ev(['a'], 'in_progress'));
+    f.apply(ev(['a'], 'completed'));
+    f.apply(ev(['a'], 'waiting'));
+    expect(tracker.get('task-1')!.status).toBe('completed');
+  });
+});
+
+describe('loadServiceConfig', () => {
+  const servers = {
+    ENGRAM_KAFKA_BROKERS: '127.0.0.1:9092',
+    ENGRAM_OPENSEARCH_URL: 'http://127.0.0.1:9200',
+    ENGRAM_MILVUS_ADDRESS: '127.0.0.1:19530',
+    ENGRAM_NEO4J_URI: 'bolt://127.0.0.1:7687',
+  };
+
+  it('gives each service its default ports', () => {
+    const gw = loadServiceConfig('gateway', servers);
+    expect(gw).toMatchObject({ port: 8001, fineMode: true });
+    expect(gw.grpcPort).toBeUndefined();
+    expect(loadServiceConfig('ingestion', servers)).toMatchObject({ port: 8011, grpcPort: 9011 });
+    expect(loadServiceConfig('retrieval', { ...servers, ENGRAM_GRPC_PORT: '9999' })).toMatchObject({
+      grpcPort: 9999,
+    });
+  });
+
+  it('fails at boot naming every missing or bad setting', () => {
+    expect(() => loadServiceConfig('scheduler', { ENGRAM_PORT: 'x' })).toThrow(
+      /invalid scheduler configuration: .*port.*opensearchUrl: Required.*kafkaBrokers: Required/,
+    );
+  });
+});
