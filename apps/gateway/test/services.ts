@@ -67,11 +67,11 @@ export async function startService(name: ServiceName, env: Record<string, string
   throw new Error(`${name} did not become ready:\n${out}`);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the JSON shape directly
 export async function http(
   method: 'GET' | 'POST',
   url: string,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the JSON shape directly
 ): Promise<{ status: number; body: any }> {
   const r = await fetch(url, {
     method,
