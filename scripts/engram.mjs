@@ -119,7 +119,7 @@ switch (command) {
     run(process.execPath, ['scripts/gen-proto.mjs', '--check']);
     step('linting (module boundaries included)');
     // the boundary rule needs Nx's project graph; computing it once here makes the rule run, not skip
-    run(process.execPath, ['node_modules/nx/bin/nx.js', 'show', 'projects'], { stdio: 'ignore' });
+    run(process.execPath, ['node_modules/nx/bin/nx.js', 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] });
     run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
     build();
     step('unit and end-to-end tests');
