@@ -13,6 +13,13 @@ export interface MilvusVectorIndexOptions {
   hnsw?: { M?: number; efConstruction?: number; ef?: number };
   /** Per-call timeout in ms (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Flush (seal into an indexed segment) once this many rows were written since the last flush;
+   * 0 = leave it to the server. Default 1000. Milvus Lite searches unflushed rows by brute force
+   * in Python (~0.05 ms per row per query), so without this a 10k-row collection answers in ~0.5 s;
+   * sealed segments are searched through their HNSW index. The flush runs after the write returns.
+   */
+  flushEveryRows?: number;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,200}$/;
@@ -59,6 +66,8 @@ export class MilvusVectorIndex implements VectorIndex {
    * collection as unsafe, and ordering them keeps "last upsert wins" true for racing callers.
    */
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly flushEveryRows: number;
+  private unflushed = 0;
 
   private constructor(options: MilvusVectorIndexOptions) {
     if (!NAME.test(options.namespace))
@@ -80,6 +89,7 @@ export class MilvusVectorIndex implements VectorIndex {
         // Lite) answer with GOAWAY "too many pings". Ping only while calls are in flight, rarely.
         channelOptions: { 'grpc.keepalive_time_ms': 300_000, 'grpc.keepalive_permit_without_calls': 0 },
       });
+    this.flushEveryRows = options.flushEveryRows ?? 1000;
     this.hnsw = {
       M: options.hnsw?.M ?? 16,
       efConstruction: options.hnsw?.efConstruction ?? 200,
@@ -203,6 +213,15 @@ export class MilvusVectorIndex implements VectorIndex {
         check(r.status, 'upsert');
       }
     });
+    this.unflushed += byId.size;
+    if (this.flushEveryRows > 0 && this.unflushed >= this.flushEveryRows) {
+      this.unflushed = 0;
+      // Queued behind the writes, not awaited: the rows are already durable (Milvus' WAL), and a
+      // failed flush only leaves them searchable the slow way until the next one.
+      void this.serialised(() => this.client.flushSync({ collection_names: [this.collection] })).catch(
+        () => undefined,
+      );
+    }
   }
 
   async delete(ids: string[]): Promise<void> {

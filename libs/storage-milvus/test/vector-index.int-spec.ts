@@ -60,6 +60,38 @@ if (env) {
       expect(await index.count({ tenant_id: tenant, cube_ids: ['cu"be'] })).toBe(1);
     });
 
+    it('flushes into indexed segments as it goes, without losing or duplicating rows', async () => {
+      const flushing = await MilvusVectorIndex.open({
+        address,
+        namespace: `${namespace}_f`,
+        dimension: 4,
+        flushEveryRows: 10,
+      });
+      try {
+        const vec = (i: number) => Float32Array.from([Math.cos(i / 7), Math.sin(i / 7), (i % 5) / 5, 1]);
+        for (let i = 0; i < 35; i += 5) {
+          await flushing.upsert(
+            Array.from({ length: 5 }, (_, j) => ({
+              id: `f${i + j}`,
+              tenant_id: 't',
+              cube_id: 'c',
+              vector: vec(i + j),
+            })),
+          );
+        }
+        await flushing.upsert([{ id: 'f3', tenant_id: 't', cube_id: 'c', vector: vec(30) }]); // replace across a flush
+        await flushing.delete(['f4']);
+        expect(await flushing.count({ tenant_id: 't', cube_ids: ['c'] })).toBe(34);
+        const hits = await flushing.search({ tenant_id: 't', cube_ids: ['c'] }, vec(17), 40);
+        expect(hits).toHaveLength(34);
+        expect(hits[0]!.id).toBe('f17');
+        expect(new Set(hits.map((h) => h.id)).size).toBe(34);
+      } finally {
+        await flushing.drop();
+        await flushing.close();
+      }
+    });
+
     it('serialises concurrent writes: the last upsert of an id wins', async () => {
       await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
