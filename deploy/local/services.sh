@@ -91,7 +91,13 @@ up() {
     if pid="$(pid_of "$s")"; then log "$s already running (pid $pid)"; continue; fi
     port="$(port_of "$s")"
     grpc_var="ENGRAM_$(echo "$s" | tr 'a-z-' 'A-Z_')_GRPC_PORT"
-    ENGRAM_PORT="$port" ENGRAM_GRPC_PORT="${!grpc_var:-}" nohup node -r "$ROOT/scripts/register-paths.cjs" "$ROOT/dist/apps/$s/src/main.js" \
+    # the gateway sends adds and searches to ingestion and retrieval over gRPC when they run here
+    local remote=()
+    if [[ "$s" == gateway ]] && pid_of ingestion >/dev/null && pid_of retrieval >/dev/null; then
+      remote=(ENGRAM_INGESTION_ADDRESS="127.0.0.1:${ENGRAM_INGESTION_GRPC_PORT:-9011}"
+        ENGRAM_RETRIEVAL_ADDRESS="127.0.0.1:${ENGRAM_RETRIEVAL_GRPC_PORT:-9014}")
+    fi
+    env "${remote[@]}" ENGRAM_PORT="$port" ENGRAM_GRPC_PORT="${!grpc_var:-}" nohup node -r "$ROOT/scripts/register-paths.cjs" "$ROOT/dist/apps/$s/src/main.js" \
       >>"$LOGS/$s.log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$RUN/$s.pid"

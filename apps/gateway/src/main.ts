@@ -8,6 +8,7 @@ import {
   groupId,
   loadServiceConfig,
   openCore,
+  RemoteMemory,
   ServiceLifecycle,
   subscribeTasks,
   VERSION,
@@ -15,8 +16,9 @@ import {
 
 /**
  * The cluster's front door: MemOS REST (+ engram.v1.MemoryService over gRPC) on the memory core over
- * the cluster stores. Adds run the fast path here and publish raw-input events for the mem-reader;
- * searches run here too (the gateway → ingestion/retrieval gRPC hop is not wired yet). Task status
+ * the cluster stores. With ENGRAM_INGESTION_ADDRESS + ENGRAM_RETRIEVAL_ADDRESS, adds go to the ingestion
+ * service and searches to the retrieval service over gRPC (internal.proto); without, the gateway runs
+ * them itself (fast path + raw-input events for the mem-reader). Task status
  * comes from the task-events topic, so /product/scheduler/* sees the mem-reader's progress.
  */
 async function main(): Promise<void> {
@@ -26,8 +28,14 @@ async function main(): Promise<void> {
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
   const bus = await connectBus(cfg);
   const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+  // with ingestion/retrieval addresses, adds and searches go there over internal.proto
+  const remote = cfg.ingestionAddress
+    ? new RemoteMemory(core.memory, { ingestion: cfg.ingestionAddress, retrieval: cfg.retrievalAddress! })
+    : null;
+  const memory = remote ?? core.memory;
   const describe = () => ({
     shape: 'cluster',
+    add_search: remote ? { ingestion: cfg.ingestionAddress, retrieval: cfg.retrievalAddress } : 'in-process',
     stores: 'cluster',
     embedder: core.embedder.id,
     dimension: core.embedder.dimension,
@@ -35,11 +43,11 @@ async function main(): Promise<void> {
   });
   const modules = [
     GatewayModule.register({
-      memory: core.memory,
+      memory,
       options: { service: 'engram-gateway', version: VERSION, defaultTenant: cfg.defaultTenant, describe },
     }),
     ...(cfg.grpcPort
-      ? [GrpcGatewayModule.register({ memory: core.memory, options: { defaultTenant: cfg.defaultTenant } })]
+      ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
       : []),
   ];
   const app = await createServiceApp(cfg, lc, modules, { health: false, describe });
@@ -47,6 +55,7 @@ async function main(): Promise<void> {
   const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), core.memory.tasks);
   lc.onShutdown('stop task-events consumer', () => tasks.close());
   lc.onShutdown('drain background work', () => core.memory.drain());
+  lc.onShutdown('close gRPC clients', () => remote?.close());
   lc.onShutdown('close bus', () => bus.close());
   lc.onShutdown('close stores', () => core.close());
   if (cfg.swagger) mountOpenApi(app, VERSION);

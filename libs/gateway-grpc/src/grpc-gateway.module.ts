@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { MemoryService } from '@engram/memory-core';
+import type { MemoryApi } from '@engram/memory-core';
 import { GrpcHealthModule } from './health/health.module';
 import { MemoryGrpcController } from './memory.controller';
 import {
@@ -15,7 +15,7 @@ import {
  */
 @Module({})
 export class GrpcGatewayModule {
-  static register(deps: { memory: MemoryService; options: GrpcGatewayOptions }): DynamicModule {
+  static register(deps: { memory: MemoryApi; options: GrpcGatewayOptions }): DynamicModule {
     return {
       module: GrpcGatewayModule,
       imports: [GrpcHealthModule.register({ services: [MEMORY_SERVICE_NAME] })],

@@ -5,3 +5,4 @@ export * from './server-options';
 export * from './errors';
 export * from './tokens';
 export * from './internal.module';
+export { toMemoryItem } from './format';

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { NotFoundError } from '@engram/domain';
-import type { MemoryService } from '@engram/memory-core';
+import type { MemoryApi } from '@engram/memory-core';
 import type { Metadata } from '@grpc/grpc-js';
 import type {
   AddRequest,
@@ -52,7 +52,7 @@ const FEEDBACK_NOTE =
 @UseFilters(GrpcErrorFilter)
 export class MemoryGrpcController {
   constructor(
-    @Inject(GRPC_MEMORY_SERVICE) private readonly memory: MemoryService,
+    @Inject(GRPC_MEMORY_SERVICE) private readonly memory: MemoryApi,
     @Inject(GRPC_GATEWAY_OPTIONS) private readonly opts: GrpcGatewayOptions,
   ) {}
 

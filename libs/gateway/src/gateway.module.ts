@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { MemoryService, TaskTracker } from '@engram/memory-core';
+import type { MemoryApi, TaskTracker } from '@engram/memory-core';
 import { CloudController } from './cloud/cloud.controller';
 import { HealthController } from './health.controller';
 import { EnvelopeErrorFilter } from './http/error-filter';
@@ -11,7 +11,7 @@ import { GATEWAY_OPTIONS, MEMORY_SERVICE, TASK_TRACKER, type GatewayOptions } fr
 /** The REST gateway: MemOS `/product/*`, cloud-style routes, `/health`. Apps bind the service. */
 @Module({})
 export class GatewayModule {
-  static register(deps: { memory: MemoryService; options: GatewayOptions }): DynamicModule {
+  static register(deps: { memory: MemoryApi; options: GatewayOptions }): DynamicModule {
     const providers: Provider[] = [
       { provide: MEMORY_SERVICE, useValue: deps.memory },
       { provide: GATEWAY_OPTIONS, useValue: deps.options },

@@ -6,3 +6,4 @@ export * from './keyed-mutex';
 export * from './fast-memories';
 export * from './fine-pipeline';
 export * from './extraction-dispatch';
+export * from './memory-api';

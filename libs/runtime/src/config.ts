@@ -43,6 +43,12 @@ export const ServiceConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,100}$/)
     .default('engram'),
+  /**
+   * Gateway only: `host:port` of the ingestion and retrieval services' gRPC. Both set = adds and
+   * searches go there; unset = the gateway runs them on its own memory core.
+   */
+  ingestionAddress: z.string().min(1).optional(),
+  retrievalAddress: z.string().min(1).optional(),
   /** Async adds publish raw-input events for the mem-reader (fine mode); off = fast mode only. */
   fineMode: bool.default('true'),
   /** Longest graceful shutdown waits for in-flight work before exiting anyway. */
@@ -76,6 +82,8 @@ const ENV: Record<string, keyof ServiceConfig> = {
   ENGRAM_KAFKA_BROKERS: 'kafkaBrokers',
   ENGRAM_GROUP_PREFIX: 'groupPrefix',
   ENGRAM_FINE_MODE: 'fineMode',
+  ENGRAM_INGESTION_ADDRESS: 'ingestionAddress',
+  ENGRAM_RETRIEVAL_ADDRESS: 'retrievalAddress',
   ENGRAM_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
 };
 
@@ -110,6 +118,10 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv):
         path: ['embedder'],
       },
     )
+    .refine((c) => !c.ingestionAddress === !c.retrievalAddress, {
+      message: 'set both ENGRAM_INGESTION_ADDRESS and ENGRAM_RETRIEVAL_ADDRESS, or neither',
+      path: ['ingestionAddress'],
+    })
     .safeParse(raw);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -10,3 +10,5 @@ export * from './lifecycle';
 export * from './probes';
 export * from './core';
 export * from './nest';
+export * from './wire';
+export * from './remote-memory';

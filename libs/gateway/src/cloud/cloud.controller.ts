@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, type FilterNode, type MemoryItem } from '@engram/domain';
-import type { MemoryService } from '@engram/memory-core';
+import type { MemoryApi } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -76,7 +76,7 @@ function detail(m: MemoryItem, relativity?: number) {
 @Controller()
 export class CloudController {
   constructor(
-    @Inject(MEMORY_SERVICE) private readonly memory: MemoryService,
+    @Inject(MEMORY_SERVICE) private readonly memory: MemoryApi,
     @Inject(GATEWAY_OPTIONS) private readonly opts: GatewayOptions,
   ) {}
 

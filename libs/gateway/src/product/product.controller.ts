@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, NotFoundError, type FilterNode } from '@engram/domain';
-import type { MemoryService } from '@engram/memory-core';
+import type { MemoryApi } from '@engram/memory-core';
 import type { Request } from 'express';
 import { ok } from '../http/envelope';
 import { parseBody } from '../http/parse';
@@ -30,7 +30,7 @@ const TYPE_GROUPS = {
 @Controller('product')
 export class ProductController {
   constructor(
-    @Inject(MEMORY_SERVICE) private readonly memory: MemoryService,
+    @Inject(MEMORY_SERVICE) private readonly memory: MemoryApi,
     @Inject(GATEWAY_OPTIONS) private readonly opts: GatewayOptions,
   ) {}
 

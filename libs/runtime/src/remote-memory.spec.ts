@@ -1,0 +1,126 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ValidationError, parseFilter } from '@engram/domain';
+import { HashingEmbedder } from '@engram/embedding';
+import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
+import { MemoryService, type SearchCommand } from '@engram/memory-core';
+import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
+import { RemoteMemory } from './remote-memory';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+
+const search = (query: string, over: Partial<SearchCommand> = {}): SearchCommand => ({
+  tenant_id: 't',
+  user_id: 'u',
+  query,
+  cube_ids: ['c'],
+  top_k: 5,
+  relativity: 0,
+  dedup: 'no',
+  filter: null,
+  include_preference: false,
+  pref_top_k: 0,
+  search_tool_memory: false,
+  tool_mem_top_k: 0,
+  include_skill_memory: false,
+  skill_mem_top_k: 0,
+  ...over,
+});
+
+/** The gateway's remote memory against real ingestion and retrieval gRPC servers (embedded stores). */
+describe('RemoteMemory over internal.proto', () => {
+  let dir: string;
+  let stores: EmbeddedStores;
+  let memory: MemoryService;
+  let servers: INestMicroservice[];
+  let remote: RemoteMemory;
+  const embedder = new HashingEmbedder();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'engram-remote-'));
+    stores = await openEmbeddedStores({ dataDir: dir, dimension: embedder.dimension });
+    memory = new MemoryService({ ...stores, embedder, window: { maxTokens: 256, overlapTokens: 32 } });
+    const ports = { ingestion: await freePort(), retrieval: await freePort() };
+    servers = await Promise.all(
+      (['ingestion', 'retrieval'] as const).map(async (service) => {
+        const app = await NestFactory.createMicroservice(InternalGrpcModule.register({ memory, service }), {
+          ...grpcServerOptions({
+            host: '127.0.0.1',
+            port: ports[service],
+            services: INTERNAL_GRPC_SERVICES[service],
+          }),
+          logger: false,
+        });
+        await app.listen();
+        return app;
+      }),
+    );
+    remote = new RemoteMemory(memory, {
+      ingestion: `127.0.0.1:${ports.ingestion}`,
+      retrieval: `127.0.0.1:${ports.retrieval}`,
+    });
+  });
+  afterAll(async () => {
+    remote.close();
+    for (const s of servers) await s.close();
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds through ingestion with the gateway-assigned ids, searches through retrieval with filters', async () => {
+    const cmd = {
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's1',
+      cube_ids: ['c'],
+      messages: [{ role: 'user', content: 'I adopted a golden retriever named Biscuit.', message_id: 'm1' }],
+      info: { app: 'demo' },
+      mode: 'fast' as const,
+      async_mode: 'sync' as const,
+    };
+    const r = await remote.add(cmd);
+    expect(r).toMatchObject({ task_status: 'completed', replayed: false });
+    expect(r.memories).toHaveLength(1);
+    expect((await remote.add(cmd)).replayed).toBe(true); // idempotent across the hop
+
+    const found = await remote.search(search('golden retriever'));
+    const hit = found.buckets.find((b) => b.kind === 'text')!.memories[0]!;
+    expect(hit.item).toEqual((await memory.getByIds('t', [r.memories[0]!.memory_id]))[0]);
+    expect(hit.item.sources.map((s) => s.message_id)).toEqual(['m1']);
+
+    const none = await remote.search(
+      search('golden retriever', { filter: parseFilter({ 'info.app': 'other' }) }),
+    );
+    expect(none.buckets.flatMap((b) => b.memories)).toEqual([]);
+    const some = await remote.search(
+      search('golden retriever', { filter: new Map([['c', parseFilter({ session_id: 's1' })]]) }),
+    );
+    expect(some.buckets.flatMap((b) => b.memories)).toHaveLength(1);
+  });
+
+  it('bad input is a validation error at the gateway, before any call', async () => {
+    await expect(
+      remote.add({
+        tenant_id: 't',
+        user_id: 'u',
+        session_id: 's',
+        cube_ids: ['c'],
+        messages: [{ role: 'robot', content: 'x' }],
+        mode: 'fast',
+        async_mode: 'sync',
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(remote.search(search('  '))).rejects.toBeInstanceOf(ValidationError);
+  });
+});
