@@ -146,6 +146,7 @@ interface Run {
   search: number[];
   lexical: number[];
   vector: number[];
+  write: number[];
   results: string[][];
   calls: Map<string, number[]>;
 }
@@ -219,7 +220,7 @@ async function measure(
   });
   for (const q of questions.slice(0, 20)) await memory.search(cmd(q)); // warm-up: JIT, connections, caches
   calls.clear();
-  const run: Run = { name, loadSeconds, search: [], lexical: [], vector: [], results: [], calls };
+  const run: Run = { name, loadSeconds, search: [], lexical: [], vector: [], write: [], results: [], calls };
   for (const q of questions) {
     t0 = now();
     const out = await memory.search(cmd(q));
@@ -235,6 +236,13 @@ async function measure(
     t0 = now();
     await stores.vectors.search(scope, queryVectors.get(q.query)!, 50);
     run.vector.push(now() - t0);
+  }
+  // Single-memory writes (what one small add costs the stores): record, three indexes, mark indexed.
+  for (const m of items.slice(0, 50)) {
+    const copy = { ...m, id: `${m.id}-w`, cube_id: 'bench-writes', user_id: 'bench-writes' };
+    t0 = now();
+    await indexer.write([copy], [], [docVectors.get(indexText(m))!]);
+    run.write.push(now() - t0);
   }
   return run;
 }
@@ -326,9 +334,10 @@ async function main(): Promise<void> {
       'search mean (ms)',
       'BM25 p50 / p95 (ms)',
       'vector p50 / p95 (ms)',
+      '1-memory write p50 / p95 (ms)',
     ]),
   );
-  console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
+  console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const r of runs) {
     const mean = r.search.reduce((a, b) => a + b, 0) / r.search.length;
     console.log(
@@ -340,6 +349,7 @@ async function main(): Promise<void> {
         f1(mean),
         `${f1(pct(r.lexical, 50))} / ${f1(pct(r.lexical, 95))}`,
         `${f1(pct(r.vector, 50))} / ${f1(pct(r.vector, 95))}`,
+        `${f1(pct(r.write, 50))} / ${f1(pct(r.write, 95))}`,
       ]),
     );
   }
