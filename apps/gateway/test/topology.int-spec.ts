@@ -1,5 +1,5 @@
 import { FakeOpenAiServer, requireServers, uniqueName } from '@engram/testing';
-import { ensureBuilt, http, startService, type ServiceProcess } from './services';
+import { ensureBuilt, freePort, http, startService, type ServiceProcess } from './services';
 
 jest.setTimeout(240_000);
 
@@ -21,17 +21,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 if (servers) {
   /**
    * The cluster shape end to end, each service its own process on the real servers: add through the
-   * gateway (fast write + raw-input event), fine extraction in the mem-reader (fake LLM), task state in
-   * the scheduler from task events, search through the gateway finds the fine memory.
+   * gateway → ingestion over gRPC (fast write + raw-input event), fine extraction in the mem-reader
+   * (fake LLM), task state in the scheduler from task events, search through the gateway → retrieval
+   * over gRPC finds the fine memory.
    */
-  describe('cluster topology: gateway → Kafka → mem-reader → scheduler', () => {
+  describe('cluster topology: gateway → ingestion/retrieval (gRPC) → Kafka → mem-reader → scheduler', () => {
     const fake = new FakeOpenAiServer();
     const procs: ServiceProcess[] = [];
     let gateway: ServiceProcess;
     let scheduler: ServiceProcess;
 
     beforeAll(async () => {
-      ensureBuilt(['gateway', 'mem-reader', 'scheduler']);
+      ensureBuilt(['gateway', 'ingestion', 'retrieval', 'mem-reader', 'scheduler']);
       await fake.start();
       const env = {
         ENGRAM_EMBEDDER: 'hashing',
@@ -42,11 +43,24 @@ if (servers) {
         ENGRAM_LLM_EXTRACTOR_MODEL: 'fake-extractor',
         ENGRAM_LLM_MAX_RETRIES: '0',
       };
-      // consumers first, so their groups have joined before the gateway publishes
-      const started = await Promise.all([startService('scheduler', env), startService('mem-reader', env)]);
-      procs.push(...started);
-      scheduler = started[0];
-      gateway = await startService('gateway', env);
+      const [ingestionGrpc, retrievalGrpc] = [await freePort(), await freePort()];
+      // consumers first, so their groups have joined before anything is published
+      const settled = await Promise.allSettled([
+        startService('scheduler', env),
+        startService('mem-reader', env),
+        startService('ingestion', { ...env, ENGRAM_GRPC_PORT: String(ingestionGrpc) }),
+        startService('retrieval', { ...env, ENGRAM_GRPC_PORT: String(retrievalGrpc) }),
+      ]);
+      // keep whatever started, so afterAll stops it even when another one failed
+      for (const r of settled) if (r.status === 'fulfilled') procs.push(r.value);
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      scheduler = procs[0]!;
+      gateway = await startService('gateway', {
+        ...env,
+        ENGRAM_INGESTION_ADDRESS: `127.0.0.1:${ingestionGrpc}`,
+        ENGRAM_RETRIEVAL_ADDRESS: `127.0.0.1:${retrievalGrpc}`,
+      });
       procs.push(gateway);
     });
 
@@ -85,6 +99,11 @@ if (servers) {
       expect(add.status).toBe(200);
       expect(['waiting', 'in_progress']).toContain(add.body.task_status);
       const taskId: string = add.body.task_id;
+      const health = await http('GET', `${gateway.url}/health`);
+      expect(health.body.add_search).toEqual({
+        ingestion: expect.any(String),
+        retrieval: expect.any(String),
+      });
 
       // the raw memory is searchable before extraction finishes
       const early = await http('POST', `${gateway.url}/product/search`, {
@@ -123,6 +142,15 @@ if (servers) {
       expect(mems[0]!.metadata.sources.map((s) => s.message_id)).toEqual(['t1']);
       // the raw window retired: only fine memories answer
       expect(mems.every((m) => !m.metadata.is_fast)).toBe(true);
+
+      // a filter travels to the retrieval service as MemOS JSON
+      const filtered = await http('POST', `${gateway.url}/product/search`, {
+        user_id: user,
+        query: 'dog',
+        relativity: 0,
+        filter: { and: [{ memory_type: 'UserMemory' }, { session_id: 'nope' }] },
+      });
+      expect(filtered.body.data.text_mem[0]?.memories ?? []).toEqual([]);
 
       // the gateway's own scheduler routes see the mem-reader's progress too
       const gw = await http('GET', `${gateway.url}/product/scheduler/status?task_id=${taskId}`);
