@@ -42,6 +42,25 @@ describe('SqliteLexicalIndex specifics', () => {
     expect((await index.search(scope, 'abc', 5)).map((h) => h.id)).toEqual(['a']);
   });
 
+  it('ranks the same with a term in most docs (no BM25 weight), and still fills the list with its matches', async () => {
+    const docs = Array.from({ length: 12 }, (_, i) => ({
+      id: `d${String(i).padStart(2, '0')}`,
+      tenant_id: 't',
+      cube_id: i % 3 === 0 ? 'other' : 'c',
+      text: `note ${i} from 2023${i === 4 ? ' about the lighthouse' : ''}${i === 7 ? ' lighthouse keeper lighthouse' : ''}`,
+    }));
+    await index.upsert(docs);
+    const hits = await index.search(scope, 'lighthouse in 2023', 5);
+    expect(hits.slice(0, 2).map((h) => h.id)).toEqual(['d07', 'd04']);
+    // Fewer informative matches than the limit: the year-only docs of the scope follow, none of 'other'.
+    expect(hits.map((h) => h.id)).toHaveLength(5);
+    expect(hits.every((h) => !['d00', 'd03', 'd06', 'd09'].includes(h.id))).toBe(true);
+    expect((await index.search(scope, '2023', 20)).map((h) => h.id).sort()).toEqual(
+      docs.filter((d) => d.cube_id === 'c').map((d) => d.id),
+    );
+    expect(await index.search({ tenant_id: 't', cube_ids: ['other'] }, 'lighthouse', 5)).toEqual([]);
+  });
+
   it('closes idempotently', async () => {
     await index.close();
     await index.close();

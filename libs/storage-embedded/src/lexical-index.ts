@@ -19,8 +19,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS lexical_fts USING fts5 (
 
 type Scope = { tenant: string; cubes: string };
 
-/** How long a cached scope share (the scope's fraction of all docs) is trusted. */
-const SHARE_TTL_MS = 10_000;
+/** Cached index statistics (doc count, scope shares, term doc frequencies) are trusted this long... */
+const STATS_TTL_MS = 10_000;
+/** ...and for this many writes. They steer the plan; a stale doc frequency can only misjudge a term
+ * near the weightless threshold, where its weight is close to zero anyway. */
+const STATS_WRITES = 1000;
 /** Below this share the ranked pre-fetch would mostly hold other scopes' docs: go straight to the join. */
 const MIN_SHARE = 0.25;
 
@@ -31,13 +34,19 @@ export class SqliteLexicalIndex implements LexicalIndex {
   private readonly deleteMany: (ids: string[]) => void;
   private readonly clearAll: () => void;
   private readonly sql;
-  private readonly shares = new Map<string, { share: number; at: number; writes: number }>();
   private writes = 0;
+  private stats = { at: 0, writes: 0, total: 0 };
+  private readonly shares = new Map<string, number>();
+  private readonly docFreqs = new Map<string, number>();
 
   constructor(source: SqliteSource) {
     const { db, detach } = attach(source);
     this.detach = detach;
     db.exec(SCHEMA);
+    // Per connection, nothing on disk: term document frequencies straight from the FTS index.
+    db.exec(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab USING fts5vocab(main, 'lexical_fts', 'row')`,
+    );
     this.sql = {
       upsertDoc: db.prepare<[string, string, string], { row_id: number }>(`
         INSERT INTO lexical_docs (id, tenant_id, cube_id) VALUES (?, ?, ?)
@@ -62,6 +71,7 @@ export class SqliteLexicalIndex implements LexicalIndex {
         SELECT d.row_id AS row_id, d.id AS id
         FROM json_each(@rows) AS r CROSS JOIN lexical_docs AS d ON d.row_id = r.value
         WHERE d.tenant_id = @tenant AND d.cube_id IN (SELECT value FROM json_each(@cubes))`),
+      docFreq: db.prepare<[string], { doc: number }>(`SELECT doc FROM temp.lexical_vocab WHERE term = ?`),
       countAll: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM lexical_docs`),
       countScope: db.prepare<[Scope], { n: number }>(
         `SELECT count(*) AS n FROM lexical_docs WHERE tenant_id = @tenant AND cube_id IN (SELECT value FROM json_each(@cubes))`,
@@ -101,8 +111,17 @@ export class SqliteLexicalIndex implements LexicalIndex {
   async search(scope: CubeScope, query: string, limit: number): Promise<ScoredId[]> {
     const match = matchExpression(query);
     if (match === null || limit <= 0 || scope.cube_ids.length === 0) return [];
-    const params = { match, tenant: scope.tenant_id, cubes: jsonList(scope.cube_ids), limit };
-    const rows = this.rankedInScope(params) ?? this.sql.search.all(params);
+    const run = (m: string) => {
+      const params = { match: m, tenant: scope.tenant_id, cubes: jsonList(scope.cube_ids), limit };
+      return this.rankedInScope(params) ?? this.sql.search.all(params);
+    };
+    // A term in half the docs or more has no BM25 weight in FTS5 (its idf is clamped to 1e-6), so it only
+    // adds rows to rank: in a 100k-memory cube the year of every timestamp matches 73% of the docs.
+    // Without such terms the ranking is the same; only when too few docs match the rest do the
+    // weightless matches fill the list, so then the full expression runs.
+    const informative = matchExpression(query, (t) => !this.weightless(t))!;
+    let rows = run(informative);
+    if (informative !== match && rows.length < limit) rows = run(match);
     // SQLite's bm25() is negated so that ascending order is best; the port wants positive scores.
     return rows.map((r) => ({ id: r.id, score: Math.max(0, -r.score) }));
   }
@@ -117,7 +136,11 @@ export class SqliteLexicalIndex implements LexicalIndex {
     if (share < MIN_SHARE) return null;
     const fetch = Math.ceil((2 * p.limit) / share);
     const ranked = this.sql.ranked.all({ match: p.match, fetch });
-    const ids = new Map(this.sql.inScope.all({ ...p, rows: JSON.stringify(ranked.map((r) => r.row_id)) }).map((r) => [r.row_id, r.id]));
+    const ids = new Map(
+      this.sql.inScope
+        .all({ ...p, rows: JSON.stringify(ranked.map((r) => r.row_id)) })
+        .map((r) => [r.row_id, r.id]),
+    );
     const hits = ranked
       .filter((r) => ids.has(r.row_id))
       .map((r) => ({ id: ids.get(r.row_id)!, score: r.score }))
@@ -130,17 +153,37 @@ export class SqliteLexicalIndex implements LexicalIndex {
     return hits.length === p.limit && hits[hits.length - 1]!.score < boundary ? hits : null;
   }
 
-  /** The scope's fraction of all indexed docs, recounted every few seconds or after many writes. */
+  /** The scope's fraction of all indexed docs (cached). */
   private scopeShare(p: Scope): number {
+    this.refreshStats();
     const key = `${p.tenant}\u0000${p.cubes}`;
-    const now = Date.now();
-    const cached = this.shares.get(key);
-    if (cached && now - cached.at < SHARE_TTL_MS && this.writes - cached.writes < 1000) return cached.share;
-    const all = this.sql.countAll.get()!.n;
-    const share = all === 0 ? 0 : this.sql.countScope.get(p)!.n / all;
-    if (this.shares.size > 1000) this.shares.clear(); // bounded: many distinct scopes just recount
-    this.shares.set(key, { share, at: now, writes: this.writes });
+    let share = this.shares.get(key);
+    if (share === undefined) {
+      share = this.stats.total === 0 ? 0 : this.sql.countScope.get(p)!.n / this.stats.total;
+      if (this.shares.size > 10_000) this.shares.clear(); // bounded: many distinct scopes just recount
+      this.shares.set(key, share);
+    }
     return share;
+  }
+
+  /** Whether FTS5's BM25 gives the term no weight: idf = ln((N - n + 0.5) / (n + 0.5)) <= 0 when 2n >= N. */
+  private weightless(term: string): boolean {
+    this.refreshStats();
+    let df = this.docFreqs.get(term);
+    if (df === undefined) {
+      df = this.sql.docFreq.get(term)?.doc ?? 0;
+      if (this.docFreqs.size > 10_000) this.docFreqs.clear();
+      this.docFreqs.set(term, df);
+    }
+    return this.stats.total > 0 && 2 * df >= this.stats.total;
+  }
+
+  private refreshStats(): void {
+    const now = Date.now();
+    if (now - this.stats.at < STATS_TTL_MS && this.writes - this.stats.writes < STATS_WRITES) return;
+    this.stats = { at: now, writes: this.writes, total: this.sql.countAll.get()!.n };
+    this.shares.clear();
+    this.docFreqs.clear();
   }
 
   async count(scope?: CubeScope): Promise<number> {
@@ -150,7 +193,7 @@ export class SqliteLexicalIndex implements LexicalIndex {
 
   async clear(): Promise<void> {
     this.clearAll();
-    this.shares.clear();
+    this.stats = { at: 0, writes: 0, total: 0 };
   }
 
   async close(): Promise<void> {
