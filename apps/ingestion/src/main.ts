@@ -46,6 +46,13 @@ async function main(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(cfg.port, cfg.host);
   lc.markReady();
+  if (cfg.fineMode) {
+    // outbox relay: raw memories a crash left pending (written, maybe never published) go out again
+    void core.memory
+      .resumePendingExtractions()
+      .then((n) => n && log.warn(`republished ${n} raw memories left pending by a previous run`))
+      .catch((err: unknown) => log.warn(`outbox relay failed: ${(err as Error).message}`));
+  }
   log.log(`ingestion gRPC on ${cfg.host}:${port}; probes on ${await app.getUrl()}`);
 }
 

@@ -16,6 +16,7 @@ import type { ExtractionDispatcher } from './extraction-dispatch';
 import { FinePipeline, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
 import { Indexer } from './indexer';
 import { KeyedMutex } from './keyed-mutex';
+import { pendingJob } from './pending-job';
 import { TaskTracker } from './task-tracker';
 
 export interface MemoryServiceDeps {
@@ -220,9 +221,13 @@ export class MemoryService {
     while (this.background.size) await Promise.all([...this.background]);
   }
 
-  /** After a crash: re-runs extraction for raw memories still marked pending. Returns how many. */
+  /**
+   * After a crash: re-runs extraction for raw memories still marked pending (or, with a dispatcher,
+   * publishes them again for the mem-reader). Returns how many.
+   */
   async resumePendingExtractions(): Promise<number> {
-    if (!this.fine) return 0;
+    const dispatcher = this.fine ? null : (this.deps.dispatcher ?? null);
+    if (!this.fine && !dispatcher) return 0;
     const byTask = new Map<string, MemoryItem[]>();
     for await (const page of this.deps.records.iterateAll(500)) {
       for (const m of page) {
@@ -237,6 +242,11 @@ export class MemoryService {
       const cubes = [...new Set(items.map((i) => i.cube_id))];
       this.tasks.upsert({ task_id: taskId, tenant_id: first.tenant_id, user_id: first.user_id, cube_ids: cubes, label: 'mem_read', status: 'waiting' });
       const tags = first.tags.filter((t) => !t.includes(':'));
+      if (dispatcher) {
+        // outbox relay: publish again what a crash may have left unpublished (the reader dedupes)
+        this.spawn(() => dispatcher.dispatch(pendingJob(taskId, items, tags)));
+        continue;
+      }
       this.spawn(() => this.extractFor(first.tenant_id, taskId, first.user_id, cubes, items.map((i) => i.id), tags).then(() => undefined));
     }
     return [...byTask.values()].reduce((n, v) => n + v.length, 0);

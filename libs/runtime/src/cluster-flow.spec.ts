@@ -109,3 +109,61 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     );
   });
 });
+
+describe('outbox: raw memories written pending are published again after a failed publish', () => {
+  let dir: string;
+  let stores: EmbeddedStores;
+  let bus: InProcessMessageBus;
+  const embedder = new HashingEmbedder();
+  const window = { maxTokens: 256, overlapTokens: 32 };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'engram-outbox-'));
+    stores = await openEmbeddedStores({ dataDir: dir, dimension: embedder.dimension });
+    bus = new InProcessMessageBus();
+  });
+  afterEach(async () => {
+    await bus.close();
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the add fails when the bus does; the relay at the next boot gets the memories extracted', async () => {
+    const down = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: { dispatch: async () => Promise.reject(new Error('kafka unreachable')) },
+    });
+    const cmd = {
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's',
+      cube_ids: ['c'],
+      messages: [{ role: 'user', content: 'I adopted a dog named Biscuit.', message_id: 'm1' }],
+      mode: 'fast' as const,
+      async_mode: 'async' as const,
+    };
+    await expect(down.add(cmd)).rejects.toThrow('kafka unreachable');
+    // written pending (searchable), never acknowledged
+    expect(
+      (await down.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null })).items[0]!.tags,
+    ).toContain('extract:pending');
+
+    const reader = new MemoryService({ ...stores, embedder, window, extractor });
+    await subscribeRawInput(bus, 'mem-reader', reader);
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    const rebooted = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+    });
+    expect(await rebooted.resumePendingExtractions()).toBe(1);
+    await rebooted.drain();
+    await until(() => scheduler.list().some((t) => t.status === 'completed'));
+    const { items } = await rebooted.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
+    expect(items.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
+  });
+});
