@@ -46,13 +46,17 @@ export function mmrSelect(
       sim[j]![i] = s;
     }
   }
+  // eligible() is asked for every candidate on every greedy round: normalised texts and the (costly,
+  // character-level) text similarities are computed once per candidate and per pair.
+  const normText = candidates.map((c) => norm(c.text));
+  const textSim = new Map<number, number>();
   const selected: number[] = [];
   const seenText = new Set<string>();
   const used = new Map<string, number>();
   const room = (i: number) => (used.get(candidates[i]!.bucket) ?? 0) < (quotas.get(candidates[i]!.bucket) ?? 0);
   const take = (i: number) => {
     selected.push(i);
-    seenText.add(norm(candidates[i]!.text));
+    seenText.add(normText[i]!);
     used.set(candidates[i]!.bucket, (used.get(candidates[i]!.bucket) ?? 0) + 1);
   };
   const highlySimilar = (i: number): boolean => {
@@ -60,9 +64,11 @@ export function mmrSelect(
     let bestS = -Infinity;
     for (const j of selected) if (sim[i]![j]! > bestS) [best, bestS] = [j, sim[i]![j]!];
     if (best < 0 || bestS <= params.nearDupVector) return false;
-    return combinedTextSimilarity(candidates[i]!.text, candidates[best]!.text) >= params.nearDupText;
+    let t = textSim.get(i * n + best);
+    if (t === undefined) textSim.set(i * n + best, (t = combinedTextSimilarity(candidates[i]!.text, candidates[best]!.text)));
+    return t >= params.nearDupText;
   };
-  const eligible = (i: number) => !selected.includes(i) && room(i) && !seenText.has(norm(candidates[i]!.text)) && !highlySimilar(i);
+  const eligible = (i: number) => !selected.includes(i) && room(i) && !seenText.has(normText[i]!) && !highlySimilar(i);
 
   const byRelevance = [...candidates.keys()].sort((a, b) => candidates[b]!.relevance - candidates[a]!.relevance);
   const totalQuota = [...quotas.values()].reduce((a, b) => a + b, 0);
