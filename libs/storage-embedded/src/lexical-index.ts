@@ -20,7 +20,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS lexical_fts USING fts5 (
 type Scope = { tenant: string; cubes: string };
 
 /** Cached index statistics (doc count, scope shares, term doc frequencies) are trusted this long... */
-const STATS_TTL_MS = 10_000;
+const STATS_TTL_MS = 60_000;
 /** ...and for this many writes. They steer the plan; a stale doc frequency can only misjudge a term
  * near the weightless threshold, where its weight is close to zero anyway. */
 const STATS_WRITES = 1000;
