@@ -29,6 +29,8 @@ export interface ObservabilityOptions extends MetricsOptions {
    * default `debug`, `off` for none.
    */
   accessLog?: 'off' | 'log' | 'debug' | 'verbose';
+  /** Serve `GET /ready` here; false when the app already has its own readiness route. Default true. */
+  serveReady?: boolean;
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
@@ -92,12 +94,8 @@ export class ShutdownState implements BeforeApplicationShutdown {
 
 @ApiTags('operations')
 @Controller()
-export class ObservabilityController {
-  constructor(
-    private readonly metrics: EngramMetrics,
-    private readonly shutdown: ShutdownState,
-    @Inject(OBSERVABILITY_OPTIONS) private readonly opts: ObservabilityOptions,
-  ) {}
+export class MetricsController {
+  constructor(private readonly metrics: EngramMetrics) {}
 
   @Get('metrics')
   @ApiExcludeEndpoint()
@@ -107,6 +105,15 @@ export class ObservabilityController {
     res.setHeader('cache-control', 'no-store');
     res.status(200).send(body);
   }
+}
+
+@ApiTags('operations')
+@Controller()
+export class ObservabilityController {
+  constructor(
+    private readonly shutdown: ShutdownState,
+    @Inject(OBSERVABILITY_OPTIONS) private readonly opts: ObservabilityOptions,
+  ) {}
 
   @Get('ready')
   @ApiOkResponse({
@@ -135,7 +142,8 @@ export class MetricsModule implements NestModule {
     return {
       module: MetricsModule,
       global: true,
-      controllers: [ObservabilityController],
+      controllers:
+        options.serveReady === false ? [MetricsController] : [MetricsController, ObservabilityController],
       providers: [
         { provide: EngramMetrics, useValue: metrics },
         { provide: OBSERVABILITY_OPTIONS, useValue: options },

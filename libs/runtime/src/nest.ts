@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MetricsModule } from '@engram/observability';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ServiceConfig } from './config';
 import type { ServiceLifecycle } from './lifecycle';
@@ -23,7 +24,12 @@ export async function createServiceApp(
 ): Promise<INestApplication> {
   const root: DynamicModule = {
     module: ServiceRootModule,
-    imports: [...modules, ProbesModule.register({ lifecycle, version: VERSION, ...probe })],
+    imports: [
+      ...modules,
+      ProbesModule.register({ lifecycle, version: VERSION, ...probe }),
+      // GET /metrics and request ids on every service; /ready stays the lifecycle-aware probe above
+      MetricsModule.forRoot({ serveReady: false }),
+    ],
   };
   const app = await NestFactory.create<NestExpressApplication>(root, {
     bodyParser: false,
