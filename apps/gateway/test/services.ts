@@ -33,6 +33,8 @@ export interface ServiceProcess {
   output(): string;
   /** SIGTERM, then the exit code (SIGKILL after timeoutMs). */
   stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL (a crash: no drain, no commit), resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Starts one service as its own OS process and waits for /ready. */
@@ -56,11 +58,16 @@ export async function startService(name: ServiceName, env: Record<string, string
     clearTimeout(timer);
     return code;
   };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
     const r = await fetch(`${url}/ready`).catch(() => null);
-    if (r?.ok) return { name, url, child, output: () => out, stop };
+    if (r?.ok) return { name, url, child, output: () => out, stop, kill };
     await new Promise((res) => setTimeout(res, 200));
   }
   await stop(1000);
@@ -71,12 +78,86 @@ export async function http(
   method: 'GET' | 'POST',
   url: string,
   body?: unknown,
+  headers: Record<string, string> = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the JSON shape directly
 ): Promise<{ status: number; body: any }> {
   const r = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: r.status, body: await r.json() };
+}
+
+/** The five services of the cluster shape, each its own process, sharing one environment. */
+export interface Topology {
+  gateway: ServiceProcess;
+  scheduler: ServiceProcess;
+  /** Every process started (restarts included), in start order. */
+  procs: ServiceProcess[];
+  /** The live process of a service. */
+  get(name: ServiceName): ServiceProcess;
+  /** Starts a service again with its environment (and gRPC port) after it died or stopped. */
+  restart(name: ServiceName): Promise<ServiceProcess>;
+  /** Gateway first (stop intake), then the others; the exit codes of the processes still running. */
+  stop(): Promise<(number | null)[]>;
+}
+
+/**
+ * Starts scheduler, mem-reader, ingestion and retrieval (consumers first, so their groups have joined
+ * before anything is published), then the gateway wired to ingestion and retrieval over gRPC. On a
+ * failed start whatever started is stopped before the error is rethrown.
+ */
+export async function startTopology(env: Record<string, string>): Promise<Topology> {
+  ensureBuilt(['gateway', 'ingestion', 'retrieval', 'mem-reader', 'scheduler']);
+  const [ingestionGrpc, retrievalGrpc] = [await freePort(), await freePort()];
+  const envs: Record<ServiceName, Record<string, string>> = {
+    scheduler: env,
+    'mem-reader': env,
+    ingestion: { ...env, ENGRAM_GRPC_PORT: String(ingestionGrpc) },
+    retrieval: { ...env, ENGRAM_GRPC_PORT: String(retrievalGrpc) },
+    gateway: {
+      ...env,
+      ENGRAM_INGESTION_ADDRESS: `127.0.0.1:${ingestionGrpc}`,
+      ENGRAM_RETRIEVAL_ADDRESS: `127.0.0.1:${retrievalGrpc}`,
+    },
+  };
+  const procs: ServiceProcess[] = [];
+  const live = new Map<ServiceName, ServiceProcess>();
+  const stopAll = async () => {
+    const codes: (number | null)[] = [];
+    for (const p of [...live.values()].reverse()) codes.push(await p.stop());
+    return codes;
+  };
+  const start = async (name: ServiceName) => {
+    const p = await startService(name, envs[name]);
+    procs.push(p);
+    live.set(name, p);
+    return p;
+  };
+  const settled = await Promise.allSettled(
+    (['scheduler', 'mem-reader', 'ingestion', 'retrieval'] as const).map((n) => start(n)),
+  );
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
+  }
+  await start('gateway').catch(async (err: unknown) => {
+    await stopAll();
+    throw err;
+  });
+  const get = (name: ServiceName) => live.get(name)!;
+  return {
+    get gateway() {
+      return get('gateway');
+    },
+    get scheduler() {
+      return get('scheduler');
+    },
+    procs,
+    get,
+    restart: start,
+    stop: stopAll,
+  };
 }

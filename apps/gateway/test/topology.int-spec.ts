@@ -1,5 +1,5 @@
 import { FakeOpenAiServer, requireServers, uniqueName } from '@engram/testing';
-import { ensureBuilt, freePort, http, startService, type ServiceProcess } from './services';
+import { http, startTopology, type ServiceProcess, type Topology } from './services';
 
 jest.setTimeout(240_000);
 
@@ -27,14 +27,13 @@ if (servers) {
    */
   describe('cluster topology: gateway → ingestion/retrieval (gRPC) → Kafka → mem-reader → scheduler', () => {
     const fake = new FakeOpenAiServer();
-    const procs: ServiceProcess[] = [];
+    let topo: Topology | undefined;
     let gateway: ServiceProcess;
     let scheduler: ServiceProcess;
 
     beforeAll(async () => {
-      ensureBuilt(['gateway', 'ingestion', 'retrieval', 'mem-reader', 'scheduler']);
       await fake.start();
-      const env = {
+      topo = await startTopology({
         ENGRAM_EMBEDDER: 'hashing',
         ENGRAM_CLUSTER_NAMESPACE: uniqueName('topo'),
         ENGRAM_GROUP_PREFIX: uniqueName('topo'),
@@ -42,32 +41,13 @@ if (servers) {
         ENGRAM_LLM_BASE_URL: fake.baseUrl,
         ENGRAM_LLM_EXTRACTOR_MODEL: 'fake-extractor',
         ENGRAM_LLM_MAX_RETRIES: '0',
-      };
-      const [ingestionGrpc, retrievalGrpc] = [await freePort(), await freePort()];
-      // consumers first, so their groups have joined before anything is published
-      const settled = await Promise.allSettled([
-        startService('scheduler', env),
-        startService('mem-reader', env),
-        startService('ingestion', { ...env, ENGRAM_GRPC_PORT: String(ingestionGrpc) }),
-        startService('retrieval', { ...env, ENGRAM_GRPC_PORT: String(retrievalGrpc) }),
-      ]);
-      // keep whatever started, so afterAll stops it even when another one failed
-      for (const r of settled) if (r.status === 'fulfilled') procs.push(r.value);
-      const failed = settled.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      scheduler = procs[0]!;
-      gateway = await startService('gateway', {
-        ...env,
-        ENGRAM_INGESTION_ADDRESS: `127.0.0.1:${ingestionGrpc}`,
-        ENGRAM_RETRIEVAL_ADDRESS: `127.0.0.1:${retrievalGrpc}`,
       });
-      procs.push(gateway);
+      ({ gateway, scheduler } = topo);
     });
 
     afterAll(async () => {
       // gateway first (stop intake), then the consumers; every service exits 0 after draining
-      const codes: (number | null)[] = [];
-      for (const p of [...procs].reverse()) codes.push(await p.stop());
+      const codes = (await topo?.stop()) ?? [];
       await fake.stop();
       expect(codes).toEqual(codes.map(() => 0));
     });
