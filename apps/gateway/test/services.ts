@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -160,4 +160,22 @@ export async function startTopology(env: Record<string, string>): Promise<Topolo
     restart: start,
     stop: stopAll,
   };
+}
+
+/** `deploy/local/infra.sh <action> <server>` (e.g. stop and start Kafka under a running topology). */
+export function infra(
+  action: 'up' | 'down',
+  server: 'kafka' | 'opensearch' | 'neo4j' | 'milvus',
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [join(ROOT, 'deploy/local/infra.sh'), action, server],
+      { cwd: ROOT, timeout: 180_000 },
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`infra.sh ${action} ${server}: ${err.message}\n${stdout}${stderr}`))
+          : resolve(stdout + stderr),
+    );
+  });
 }

@@ -1,5 +1,5 @@
 import { FakeOpenAiServer, lastUserText, requireServers, uniqueName } from '@engram/testing';
-import { http, startTopology, type ServiceName, type Topology } from './services';
+import { http, infra, startTopology, type ServiceName, type Topology } from './services';
 
 jest.setTimeout(600_000);
 
@@ -43,10 +43,11 @@ function extractEveryMessage(body: Parameters<typeof lastUserText>[0]) {
 
 if (servers) {
   /**
-   * Crashes (SIGKILL) in the cluster shape, each service its own process on the real servers: every
-   * add the gateway acknowledged must end up stored exactly once, and no task may stay stuck.
+   * Faults in the cluster shape, each service its own process on the real servers: a service killed
+   * (SIGKILL) or the Kafka broker stopped while adds flow through the gateway. Every add the gateway
+   * acknowledged must end up stored exactly once, and no task may stay stuck.
    */
-  describe('cluster topology faults: kill -9 mid-stream', () => {
+  describe('cluster topology faults: crash or broker restart mid-stream', () => {
     const fake = new FakeOpenAiServer();
     let topo: Topology | undefined;
 
@@ -95,23 +96,31 @@ if (servers) {
       memoryIds: body.data.map((m) => m.memory_id),
     });
 
-    /** Sends `count` adds one after another; `fault` runs (not awaited) once `at` adds are acknowledged. */
-    async function stream(user: string, count: number, at: number, fault: () => Promise<unknown>) {
+    /**
+     * Sends adds one after another: `before` of them, then `fault` starts and adds keep flowing until it
+     * has finished (the service or broker is back) and `after` more were sent. Returns what was
+     * acknowledged, what was refused (a 5xx or a dropped connection), and how many were sent.
+     */
+    async function stream(user: string, before: number, after: number, fault: () => Promise<unknown>) {
       const acked: Acked[] = [];
       const refused: number[] = [];
+      let done = false;
       let faulted: Promise<unknown> | undefined;
-      for (let i = 0; i < count; i++) {
-        if (i === at) faulted = fault();
+      let i = 0;
+      for (let left = after; !done || left > 0; i++) {
+        if (i === before) faulted = fault().finally(() => (done = true));
+        if (i >= before && done) left--;
+        if (i >= 400) throw new Error('the fault did not finish within 400 adds');
         const r = await add(user, i, `${user}-${i}`);
         if (r.status === 200) acked.push(record(user, i, r.body));
         else {
           expect(r.status === 0 || r.status >= 500).toBe(true);
           refused.push(i);
         }
-        await sleep(50);
+        await sleep(100);
       }
       await faulted;
-      return { acked, refused };
+      return { acked, refused, sent: i };
     }
 
     async function waitCompleted(taskIds: string[]): Promise<Record<string, string>> {
@@ -169,27 +178,10 @@ if (servers) {
       expect(fine).toHaveLength(acked.length);
     }
 
-    const killAndRestart = (name: ServiceName, downMs: number) => async () => {
-      await topo!.get(name).kill();
-      await sleep(downMs);
-      await topo!.restart(name);
-    };
-
-    it('mem-reader killed mid-extraction: every acknowledged add extracted exactly once, no task stuck', async () => {
-      const user = uniqueName('mr');
-      const { acked, refused } = await stream(user, 16, 4, killAndRestart('mem-reader', 500));
-      // the mem-reader is behind Kafka: the gateway acknowledges every add
-      expect(refused).toEqual([]);
-      await expectExactlyOnce(user, acked);
-    });
-
-    it('ingestion killed mid-stream: refused adds retried with their key, every add stored once and searchable', async () => {
-      const user = uniqueName('ing');
-      const { acked, refused } = await stream(user, 16, 4, killAndRestart('ingestion', 1500));
-      expect(refused.length).toBeGreaterThan(0);
-      // the client retries what was refused, with the same Idempotency-Key, until ingestion answers
+    /** The client retries what was refused, with the same Idempotency-Key, until the gateway acknowledges it. */
+    async function retryRefused(user: string, refused: number[], acked: Acked[]) {
       for (const i of refused) {
-        const deadline = Date.now() + 90_000;
+        const deadline = Date.now() + 120_000;
         for (;;) {
           const r = await add(user, i, `${user}-${i}`);
           if (r.status === 200) {
@@ -200,8 +192,29 @@ if (servers) {
           await sleep(500);
         }
       }
+    }
+
+    const killAndRestart = (name: ServiceName, downMs: number) => async () => {
+      await topo!.get(name).kill();
+      await sleep(downMs);
+      await topo!.restart(name);
+    };
+
+    it('mem-reader killed mid-extraction: every acknowledged add extracted exactly once, no task stuck', async () => {
+      const user = uniqueName('mr');
+      const { acked, refused } = await stream(user, 4, 4, killAndRestart('mem-reader', 500));
+      // the mem-reader is behind Kafka: the gateway acknowledges every add
+      expect(refused).toEqual([]);
+      await expectExactlyOnce(user, acked);
+    });
+
+    it('ingestion killed mid-stream: refused adds retried with their key, every add stored once and searchable', async () => {
+      const user = uniqueName('ing');
+      const { acked, refused, sent } = await stream(user, 4, 4, killAndRestart('ingestion', 1500));
+      expect(refused.length).toBeGreaterThan(0);
+      await retryRefused(user, refused, acked);
       expect(acked.map((a) => a.messageId).sort()).toEqual(
-        Array.from({ length: 16 }, (_, i) => `m${i}`).sort(),
+        Array.from({ length: sent }, (_, i) => `m${i}`).sort(),
       );
       await expectExactlyOnce(user, acked);
 
@@ -214,6 +227,20 @@ if (servers) {
         const mems: Mem[] = found.body.data.text_mem[0]?.memories ?? [];
         expect(mems.map((m) => m.memory)).toContain(`Fine: ${a.content}`);
       }
+    });
+
+    it('Kafka broker stopped and restarted mid-stream: every add stored once after the pipeline drains', async () => {
+      const user = uniqueName('kafka');
+      const { acked, refused, sent } = await stream(user, 4, 4, async () => {
+        await infra('down', 'kafka');
+        await sleep(1000);
+        await infra('up', 'kafka');
+      });
+      await retryRefused(user, refused, acked);
+      expect(acked.map((a) => a.messageId).sort()).toEqual(
+        Array.from({ length: sent }, (_, i) => `m${i}`).sort(),
+      );
+      await expectExactlyOnce(user, acked);
     });
   });
 }
