@@ -313,7 +313,7 @@ async function main(): Promise<void> {
           `${s.label}: p50 ${ms(s.latency.p50)} p95 ${ms(s.latency.p95)} p99 ${ms(s.latency.p99)} mean ${ms(s.latency.mean)} ms (server ${ms(s.server.p50)}/${ms(s.server.p95)}), ${s.qps.toFixed(1)} q/s, ${s.meanResults.toFixed(1)} results`,
         );
 
-      let adds: (AddRun & { ids: string[] }) | undefined;
+      let adds: Awaited<ReturnType<typeof runAdds>> | undefined;
       let found: boolean | undefined;
       if (opts.adds > 0) {
         // Fresh conversations far past the loaded range, and past earlier runs' adds.
@@ -325,7 +325,12 @@ async function main(): Promise<void> {
         adds = await runAdds(client, convs, scope, opts.concurrency);
         writeState(opts.dataDir, { ...state, extra_adds: state.extra_adds + opts.adds });
         rss['after_adds'] = procMemory(server.pid);
-        found = await findsAdded(client, convs[convs.length - 1]!, adds.ids[adds.ids.length - 1]!, scope);
+        found = await findsAdded(
+          client,
+          convs[convs.length - 1]!,
+          adds.ids.get(convs[convs.length - 1]!) ?? [],
+          scope,
+        );
         log(
           `add (fast, 2 messages): p50 ${ms(adds.latency.p50)} p95 ${ms(adds.latency.p95)} p99 ${ms(adds.latency.p99)} ms, ${adds.memoriesPerAdd.toFixed(2)} memories/add; last add found by search: ${found}`,
         );

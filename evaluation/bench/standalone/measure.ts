@@ -106,34 +106,38 @@ export async function runAdds(
   conversations: BenchConversation[],
   scope: { user: string; cube: string },
   concurrency: number,
-): Promise<AddRun & { ids: string[] }> {
+): Promise<AddRun & { ids: Map<BenchConversation, string[]> }> {
   const lat: number[] = [];
-  const ids: string[] = [];
+  // Per conversation: with several clients, adds complete out of order.
+  const ids = new Map<BenchConversation, string[]>();
   const wall = await pool(conversations, concurrency, async (conv) => {
     const r = await client.post<AddBody>('/product/add', addBody(conv, scope));
     if (r.status !== 200 || r.body.code !== 200)
       throw new Error(`add failed (${r.status}): ${JSON.stringify(r.body).slice(0, 300)}`);
     lat.push(r.ms);
-    ids.push(...(r.body.data ?? []).map((m) => m.memory_id));
+    ids.set(
+      conv,
+      (r.body.data ?? []).map((m) => m.memory_id),
+    );
   });
   return {
     concurrency,
     latency: dist(lat),
-    memoriesPerAdd: ids.length / conversations.length,
+    memoriesPerAdd: [...ids.values()].reduce((n, x) => n + x.length, 0) / conversations.length,
     wallSeconds: wall,
     addsPerSec: conversations.length / wall,
     ids,
   };
 }
 
-/** Whether a search for an added conversation's own words finds the memory just added. */
+/** Whether a search for an added conversation's own words finds a memory the add just wrote. */
 export async function findsAdded(
   client: JsonClient,
   conv: BenchConversation,
-  id: string,
+  ids: string[],
   scope: { user: string; cube: string },
 ): Promise<boolean> {
   const query = conv.messages[0]!.content.slice(0, 200);
   const r = await client.post<SearchBody>('/product/search', searchBody(query, scope, 'no'));
-  return (r.body.data?.text_mem ?? []).some((b) => b.memories.some((m) => m.id === id));
+  return (r.body.data?.text_mem ?? []).some((b) => b.memories.some((m) => ids.includes(m.id)));
 }
