@@ -10,7 +10,6 @@ import {
   IngestionServiceService,
   MemoryItem,
   MemoryServiceService,
-  ReaderServiceService,
   RetrievalServiceService,
   type Provenance,
   type SourceRef,
@@ -73,9 +72,15 @@ describe('generated gRPC contracts', () => {
       '/engram.v1.MemoryService/Feedback',
       '/engram.v1.MemoryService/GetTaskStatus',
     ]);
-    expect(RetrievalServiceService.search.path).toBe('/engram.v1.RetrievalService/Search');
-    expect(IngestionServiceService.ingest.path).toBe('/engram.v1.IngestionService/Ingest');
-    expect(ReaderServiceService.extract.path).toBe('/engram.v1.ReaderService/Extract');
+    expect(Object.values(RetrievalServiceService).map((m) => m.path)).toEqual([
+      '/engram.v1.RetrievalService/Search',
+      '/engram.v1.RetrievalService/GetByIds',
+      '/engram.v1.RetrievalService/List',
+    ]);
+    expect(Object.values(IngestionServiceService).map((m) => m.path)).toEqual([
+      '/engram.v1.IngestionService/Ingest',
+      '/engram.v1.IngestionService/Delete',
+    ]);
     expect(HealthService.check.path).toBe('/grpc.health.v1.Health/Check');
     expect(HealthService.watch.responseStream).toBe(true);
     expect(HealthCheckResponse_ServingStatus.SERVING).toBe(1);

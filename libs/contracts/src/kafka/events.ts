@@ -60,7 +60,7 @@ export const RawInputEventSchema = z.object({
 });
 export type RawInputEvent = z.infer<typeof RawInputEventSchema>;
 
-/** A memory the extractor proposes (the event form of the gRPC `Candidate`). */
+/** A memory the extractor proposes. */
 export const CandidateMemorySchema = z.object({
   memory: z.string().min(1),
   key: z.string(),

@@ -18,8 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Struct } from "../../google/protobuf/struct";
-import { AddedMemory, AddRequest, ContentPart, Extractor, SearchBucket } from "./memory";
+import { AddedMemory, AddRequest, MemoryItem, SearchBucket } from "./memory";
 
 export interface Quotas {
   pref: number;
@@ -58,6 +57,31 @@ export interface RetrievalServiceSearchResponse {
   took_ms: number;
 }
 
+export interface RetrievalServiceGetByIdsRequest {
+  tenant_id: string;
+  memory_ids: string[];
+}
+
+export interface RetrievalServiceGetByIdsResponse {
+  memories: MemoryItem[];
+}
+
+export interface RetrievalServiceListRequest {
+  tenant_id: string;
+  cube_ids: string[];
+  /** One MemOS filter dict as JSON (memory-type restrictions already merged in); empty for none. */
+  filter_json: string;
+  /** 1-based; with neither page nor page_size set, every memory is returned. */
+  page?: number | undefined;
+  page_size?: number | undefined;
+}
+
+export interface RetrievalServiceListResponse {
+  memories: MemoryItem[];
+  /** Matching memories before paging. */
+  total: number;
+}
+
 export interface IngestRequest {
   tenant_id: string;
   /** The caller's add request (default cubes already applied by the gateway). */
@@ -75,56 +99,18 @@ export interface IngestResponse {
   replayed: boolean;
 }
 
-/** A message after validation: role checked, id assigned, text parts joined into content. */
-export interface NormalizedMessage {
-  message_id: string;
-  role: string;
-  content: string;
-  parts: ContentPart[];
-  chat_time?: string | undefined;
-  index: number;
-}
-
-export interface ExtractRequest {
+/** Exactly one of memory_ids or filter_json (the gateway has already merged file/user/session conditions). */
+export interface IngestionServiceDeleteRequest {
   tenant_id: string;
-  cube_id: string;
-  user_id: string;
-  session_id: string;
-  task_id: string;
-  ingest_key: string;
-  messages: NormalizedMessage[];
-  /** Earlier turns given for context only: never cited as sources. */
-  chat_history: NormalizedMessage[];
-  custom_tags: string[];
-  info:
-    | { [key: string]: any }
-    | undefined;
-  /** The raw (fast) memories the messages were written as; retired once fine memories are stored. */
-  raw_memory_ids: string[];
+  memory_ids: string[];
+  /** One MemOS filter dict as JSON. */
+  filter_json: string;
+  /** With memory_ids, restricts the deletion to these cubes (empty: any cube); a filter delete needs them. */
+  cube_ids: string[];
 }
 
-/** A memory the extractor proposes; lifecycle decides whether it is added, merged or supersedes another. */
-export interface Candidate {
-  memory: string;
-  key: string;
-  tags: string[];
-  memory_type: string;
-  confidence: number;
-  background: string;
-  /** Ids of the messages the candidate was drawn from (its provenance). */
-  source_message_ids: string[];
-  info: { [key: string]: any } | undefined;
-  valid_from?: string | undefined;
-  valid_to?:
-    | string
-    | undefined;
-  /** The language the memory is written in (kept as the user's). */
-  lang?: string | undefined;
-}
-
-export interface ExtractResponse {
-  candidates: Candidate[];
-  extractor: Extractor | undefined;
+export interface IngestionServiceDeleteResponse {
+  memory_ids: string[];
 }
 
 function createBaseQuotas(): Quotas {
@@ -505,6 +491,304 @@ export const RetrievalServiceSearchResponse: MessageFns<RetrievalServiceSearchRe
   },
 };
 
+function createBaseRetrievalServiceGetByIdsRequest(): RetrievalServiceGetByIdsRequest {
+  return { tenant_id: "", memory_ids: [] };
+}
+
+export const RetrievalServiceGetByIdsRequest: MessageFns<RetrievalServiceGetByIdsRequest> = {
+  encode(message: RetrievalServiceGetByIdsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant_id !== "") {
+      writer.uint32(10).string(message.tenant_id);
+    }
+    for (const v of message.memory_ids) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetrievalServiceGetByIdsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetrievalServiceGetByIdsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memory_ids.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RetrievalServiceGetByIdsRequest>, I>>(base?: I): RetrievalServiceGetByIdsRequest {
+    return RetrievalServiceGetByIdsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetrievalServiceGetByIdsRequest>, I>>(
+    object: I,
+  ): RetrievalServiceGetByIdsRequest {
+    const message = createBaseRetrievalServiceGetByIdsRequest();
+    message.tenant_id = object.tenant_id ?? "";
+    message.memory_ids = object.memory_ids?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseRetrievalServiceGetByIdsResponse(): RetrievalServiceGetByIdsResponse {
+  return { memories: [] };
+}
+
+export const RetrievalServiceGetByIdsResponse: MessageFns<RetrievalServiceGetByIdsResponse> = {
+  encode(message: RetrievalServiceGetByIdsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.memories) {
+      MemoryItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetrievalServiceGetByIdsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetrievalServiceGetByIdsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.memories.push(MemoryItem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RetrievalServiceGetByIdsResponse>, I>>(
+    base?: I,
+  ): RetrievalServiceGetByIdsResponse {
+    return RetrievalServiceGetByIdsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetrievalServiceGetByIdsResponse>, I>>(
+    object: I,
+  ): RetrievalServiceGetByIdsResponse {
+    const message = createBaseRetrievalServiceGetByIdsResponse();
+    message.memories = object.memories?.map((e) => MemoryItem.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRetrievalServiceListRequest(): RetrievalServiceListRequest {
+  return { tenant_id: "", cube_ids: [], filter_json: "", page: undefined, page_size: undefined };
+}
+
+export const RetrievalServiceListRequest: MessageFns<RetrievalServiceListRequest> = {
+  encode(message: RetrievalServiceListRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant_id !== "") {
+      writer.uint32(10).string(message.tenant_id);
+    }
+    for (const v of message.cube_ids) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.filter_json !== "") {
+      writer.uint32(26).string(message.filter_json);
+    }
+    if (message.page !== undefined) {
+      writer.uint32(32).int32(message.page);
+    }
+    if (message.page_size !== undefined) {
+      writer.uint32(40).int32(message.page_size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetrievalServiceListRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetrievalServiceListRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cube_ids.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.filter_json = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.page = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.page_size = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RetrievalServiceListRequest>, I>>(base?: I): RetrievalServiceListRequest {
+    return RetrievalServiceListRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetrievalServiceListRequest>, I>>(object: I): RetrievalServiceListRequest {
+    const message = createBaseRetrievalServiceListRequest();
+    message.tenant_id = object.tenant_id ?? "";
+    message.cube_ids = object.cube_ids?.map((e) => e) || [];
+    message.filter_json = object.filter_json ?? "";
+    message.page = object.page ?? undefined;
+    message.page_size = object.page_size ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRetrievalServiceListResponse(): RetrievalServiceListResponse {
+  return { memories: [], total: 0 };
+}
+
+export const RetrievalServiceListResponse: MessageFns<RetrievalServiceListResponse> = {
+  encode(message: RetrievalServiceListResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.memories) {
+      MemoryItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.total !== 0) {
+      writer.uint32(16).int32(message.total);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetrievalServiceListResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetrievalServiceListResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.memories.push(MemoryItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.total = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RetrievalServiceListResponse>, I>>(base?: I): RetrievalServiceListResponse {
+    return RetrievalServiceListResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetrievalServiceListResponse>, I>>(object: I): RetrievalServiceListResponse {
+    const message = createBaseRetrievalServiceListResponse();
+    message.memories = object.memories?.map((e) => MemoryItem.fromPartial(e)) || [];
+    message.total = object.total ?? 0;
+    return message;
+  },
+};
+
 function createBaseIngestRequest(): IngestRequest {
   return { tenant_id: "", request: undefined, idempotency_key: undefined };
 }
@@ -677,176 +961,28 @@ export const IngestResponse: MessageFns<IngestResponse> = {
   },
 };
 
-function createBaseNormalizedMessage(): NormalizedMessage {
-  return { message_id: "", role: "", content: "", parts: [], chat_time: undefined, index: 0 };
+function createBaseIngestionServiceDeleteRequest(): IngestionServiceDeleteRequest {
+  return { tenant_id: "", memory_ids: [], filter_json: "", cube_ids: [] };
 }
 
-export const NormalizedMessage: MessageFns<NormalizedMessage> = {
-  encode(message: NormalizedMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.message_id !== "") {
-      writer.uint32(10).string(message.message_id);
-    }
-    if (message.role !== "") {
-      writer.uint32(18).string(message.role);
-    }
-    if (message.content !== "") {
-      writer.uint32(26).string(message.content);
-    }
-    for (const v of message.parts) {
-      ContentPart.encode(v!, writer.uint32(34).fork()).join();
-    }
-    if (message.chat_time !== undefined) {
-      writer.uint32(42).string(message.chat_time);
-    }
-    if (message.index !== 0) {
-      writer.uint32(48).int32(message.index);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): NormalizedMessage {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseNormalizedMessage();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.message_id = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.role = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.content = reader.string();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.parts.push(ContentPart.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.chat_time = reader.string();
-            continue;
-          }
-          case 6: {
-            if (tag !== 48) {
-              break;
-            }
-
-            message.index = reader.int32();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  create<I extends Exact<DeepPartial<NormalizedMessage>, I>>(base?: I): NormalizedMessage {
-    return NormalizedMessage.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<NormalizedMessage>, I>>(object: I): NormalizedMessage {
-    const message = createBaseNormalizedMessage();
-    message.message_id = object.message_id ?? "";
-    message.role = object.role ?? "";
-    message.content = object.content ?? "";
-    message.parts = object.parts?.map((e) => ContentPart.fromPartial(e)) || [];
-    message.chat_time = object.chat_time ?? undefined;
-    message.index = object.index ?? 0;
-    return message;
-  },
-};
-
-function createBaseExtractRequest(): ExtractRequest {
-  return {
-    tenant_id: "",
-    cube_id: "",
-    user_id: "",
-    session_id: "",
-    task_id: "",
-    ingest_key: "",
-    messages: [],
-    chat_history: [],
-    custom_tags: [],
-    info: undefined,
-    raw_memory_ids: [],
-  };
-}
-
-export const ExtractRequest: MessageFns<ExtractRequest> = {
-  encode(message: ExtractRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const IngestionServiceDeleteRequest: MessageFns<IngestionServiceDeleteRequest> = {
+  encode(message: IngestionServiceDeleteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.tenant_id !== "") {
       writer.uint32(10).string(message.tenant_id);
     }
-    if (message.cube_id !== "") {
-      writer.uint32(18).string(message.cube_id);
+    for (const v of message.memory_ids) {
+      writer.uint32(18).string(v!);
     }
-    if (message.user_id !== "") {
-      writer.uint32(26).string(message.user_id);
+    if (message.filter_json !== "") {
+      writer.uint32(26).string(message.filter_json);
     }
-    if (message.session_id !== "") {
-      writer.uint32(34).string(message.session_id);
-    }
-    if (message.task_id !== "") {
-      writer.uint32(42).string(message.task_id);
-    }
-    if (message.ingest_key !== "") {
-      writer.uint32(50).string(message.ingest_key);
-    }
-    for (const v of message.messages) {
-      NormalizedMessage.encode(v!, writer.uint32(58).fork()).join();
-    }
-    for (const v of message.chat_history) {
-      NormalizedMessage.encode(v!, writer.uint32(66).fork()).join();
-    }
-    for (const v of message.custom_tags) {
-      writer.uint32(74).string(v!);
-    }
-    if (message.info !== undefined) {
-      Struct.encode(Struct.wrap(message.info), writer.uint32(82).fork()).join();
-    }
-    for (const v of message.raw_memory_ids) {
-      writer.uint32(90).string(v!);
+    for (const v of message.cube_ids) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ExtractRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestionServiceDeleteRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -855,7 +991,7 @@ export const ExtractRequest: MessageFns<ExtractRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseExtractRequest();
+      const message = createBaseIngestionServiceDeleteRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -872,7 +1008,7 @@ export const ExtractRequest: MessageFns<ExtractRequest> = {
               break;
             }
 
-            message.cube_id = reader.string();
+            message.memory_ids.push(reader.string());
             continue;
           }
           case 3: {
@@ -880,7 +1016,7 @@ export const ExtractRequest: MessageFns<ExtractRequest> = {
               break;
             }
 
-            message.user_id = reader.string();
+            message.filter_json = reader.string();
             continue;
           }
           case 4: {
@@ -888,63 +1024,7 @@ export const ExtractRequest: MessageFns<ExtractRequest> = {
               break;
             }
 
-            message.session_id = reader.string();
-            continue;
-          }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.task_id = reader.string();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.ingest_key = reader.string();
-            continue;
-          }
-          case 7: {
-            if (tag !== 58) {
-              break;
-            }
-
-            message.messages.push(NormalizedMessage.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 8: {
-            if (tag !== 66) {
-              break;
-            }
-
-            message.chat_history.push(NormalizedMessage.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 9: {
-            if (tag !== 74) {
-              break;
-            }
-
-            message.custom_tags.push(reader.string());
-            continue;
-          }
-          case 10: {
-            if (tag !== 82) {
-              break;
-            }
-
-            message.info = Struct.unwrap(Struct.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 11: {
-            if (tag !== 90) {
-              break;
-            }
-
-            message.raw_memory_ids.push(reader.string());
+            message.cube_ids.push(reader.string());
             continue;
           }
         }
@@ -959,81 +1039,34 @@ export const ExtractRequest: MessageFns<ExtractRequest> = {
     }
   },
 
-  create<I extends Exact<DeepPartial<ExtractRequest>, I>>(base?: I): ExtractRequest {
-    return ExtractRequest.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<IngestionServiceDeleteRequest>, I>>(base?: I): IngestionServiceDeleteRequest {
+    return IngestionServiceDeleteRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ExtractRequest>, I>>(object: I): ExtractRequest {
-    const message = createBaseExtractRequest();
+  fromPartial<I extends Exact<DeepPartial<IngestionServiceDeleteRequest>, I>>(
+    object: I,
+  ): IngestionServiceDeleteRequest {
+    const message = createBaseIngestionServiceDeleteRequest();
     message.tenant_id = object.tenant_id ?? "";
-    message.cube_id = object.cube_id ?? "";
-    message.user_id = object.user_id ?? "";
-    message.session_id = object.session_id ?? "";
-    message.task_id = object.task_id ?? "";
-    message.ingest_key = object.ingest_key ?? "";
-    message.messages = object.messages?.map((e) => NormalizedMessage.fromPartial(e)) || [];
-    message.chat_history = object.chat_history?.map((e) => NormalizedMessage.fromPartial(e)) || [];
-    message.custom_tags = object.custom_tags?.map((e) => e) || [];
-    message.info = object.info ?? undefined;
-    message.raw_memory_ids = object.raw_memory_ids?.map((e) => e) || [];
+    message.memory_ids = object.memory_ids?.map((e) => e) || [];
+    message.filter_json = object.filter_json ?? "";
+    message.cube_ids = object.cube_ids?.map((e) => e) || [];
     return message;
   },
 };
 
-function createBaseCandidate(): Candidate {
-  return {
-    memory: "",
-    key: "",
-    tags: [],
-    memory_type: "",
-    confidence: 0,
-    background: "",
-    source_message_ids: [],
-    info: undefined,
-    valid_from: undefined,
-    valid_to: undefined,
-    lang: undefined,
-  };
+function createBaseIngestionServiceDeleteResponse(): IngestionServiceDeleteResponse {
+  return { memory_ids: [] };
 }
 
-export const Candidate: MessageFns<Candidate> = {
-  encode(message: Candidate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.memory !== "") {
-      writer.uint32(10).string(message.memory);
-    }
-    if (message.key !== "") {
-      writer.uint32(18).string(message.key);
-    }
-    for (const v of message.tags) {
-      writer.uint32(26).string(v!);
-    }
-    if (message.memory_type !== "") {
-      writer.uint32(34).string(message.memory_type);
-    }
-    if (message.confidence !== 0) {
-      writer.uint32(41).double(message.confidence);
-    }
-    if (message.background !== "") {
-      writer.uint32(50).string(message.background);
-    }
-    for (const v of message.source_message_ids) {
-      writer.uint32(58).string(v!);
-    }
-    if (message.info !== undefined) {
-      Struct.encode(Struct.wrap(message.info), writer.uint32(66).fork()).join();
-    }
-    if (message.valid_from !== undefined) {
-      writer.uint32(74).string(message.valid_from);
-    }
-    if (message.valid_to !== undefined) {
-      writer.uint32(82).string(message.valid_to);
-    }
-    if (message.lang !== undefined) {
-      writer.uint32(90).string(message.lang);
+export const IngestionServiceDeleteResponse: MessageFns<IngestionServiceDeleteResponse> = {
+  encode(message: IngestionServiceDeleteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.memory_ids) {
+      writer.uint32(10).string(v!);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): Candidate {
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestionServiceDeleteResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -1042,7 +1075,7 @@ export const Candidate: MessageFns<Candidate> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCandidate();
+      const message = createBaseIngestionServiceDeleteResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -1051,87 +1084,7 @@ export const Candidate: MessageFns<Candidate> = {
               break;
             }
 
-            message.memory = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.key = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.tags.push(reader.string());
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.memory_type = reader.string();
-            continue;
-          }
-          case 5: {
-            if (tag !== 41) {
-              break;
-            }
-
-            message.confidence = reader.double();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.background = reader.string();
-            continue;
-          }
-          case 7: {
-            if (tag !== 58) {
-              break;
-            }
-
-            message.source_message_ids.push(reader.string());
-            continue;
-          }
-          case 8: {
-            if (tag !== 66) {
-              break;
-            }
-
-            message.info = Struct.unwrap(Struct.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 9: {
-            if (tag !== 74) {
-              break;
-            }
-
-            message.valid_from = reader.string();
-            continue;
-          }
-          case 10: {
-            if (tag !== 82) {
-              break;
-            }
-
-            message.valid_to = reader.string();
-            continue;
-          }
-          case 11: {
-            if (tag !== 90) {
-              break;
-            }
-
-            message.lang = reader.string();
+            message.memory_ids.push(reader.string());
             continue;
           }
         }
@@ -1146,91 +1099,14 @@ export const Candidate: MessageFns<Candidate> = {
     }
   },
 
-  create<I extends Exact<DeepPartial<Candidate>, I>>(base?: I): Candidate {
-    return Candidate.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<IngestionServiceDeleteResponse>, I>>(base?: I): IngestionServiceDeleteResponse {
+    return IngestionServiceDeleteResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<Candidate>, I>>(object: I): Candidate {
-    const message = createBaseCandidate();
-    message.memory = object.memory ?? "";
-    message.key = object.key ?? "";
-    message.tags = object.tags?.map((e) => e) || [];
-    message.memory_type = object.memory_type ?? "";
-    message.confidence = object.confidence ?? 0;
-    message.background = object.background ?? "";
-    message.source_message_ids = object.source_message_ids?.map((e) => e) || [];
-    message.info = object.info ?? undefined;
-    message.valid_from = object.valid_from ?? undefined;
-    message.valid_to = object.valid_to ?? undefined;
-    message.lang = object.lang ?? undefined;
-    return message;
-  },
-};
-
-function createBaseExtractResponse(): ExtractResponse {
-  return { candidates: [], extractor: undefined };
-}
-
-export const ExtractResponse: MessageFns<ExtractResponse> = {
-  encode(message: ExtractResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.candidates) {
-      Candidate.encode(v!, writer.uint32(10).fork()).join();
-    }
-    if (message.extractor !== undefined) {
-      Extractor.encode(message.extractor, writer.uint32(18).fork()).join();
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): ExtractResponse {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseExtractResponse();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.candidates.push(Candidate.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.extractor = Extractor.decode(reader, reader.uint32());
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  create<I extends Exact<DeepPartial<ExtractResponse>, I>>(base?: I): ExtractResponse {
-    return ExtractResponse.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<ExtractResponse>, I>>(object: I): ExtractResponse {
-    const message = createBaseExtractResponse();
-    message.candidates = object.candidates?.map((e) => Candidate.fromPartial(e)) || [];
-    message.extractor = (object.extractor !== undefined && object.extractor !== null)
-      ? Extractor.fromPartial(object.extractor)
-      : undefined;
+  fromPartial<I extends Exact<DeepPartial<IngestionServiceDeleteResponse>, I>>(
+    object: I,
+  ): IngestionServiceDeleteResponse {
+    const message = createBaseIngestionServiceDeleteResponse();
+    message.memory_ids = object.memory_ids?.map((e) => e) || [];
     return message;
   },
 };
@@ -1249,10 +1125,40 @@ export const RetrievalServiceService = {
     responseDeserialize: (value: Buffer): RetrievalServiceSearchResponse =>
       RetrievalServiceSearchResponse.decode(value),
   },
+  /** Memories by id within the tenant, in the order asked; unknown ids and other tenants' are skipped. */
+  getByIds: {
+    path: "/engram.v1.RetrievalService/GetByIds" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RetrievalServiceGetByIdsRequest): Buffer =>
+      Buffer.from(RetrievalServiceGetByIdsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RetrievalServiceGetByIdsRequest =>
+      RetrievalServiceGetByIdsRequest.decode(value),
+    responseSerialize: (value: RetrievalServiceGetByIdsResponse): Buffer =>
+      Buffer.from(RetrievalServiceGetByIdsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RetrievalServiceGetByIdsResponse =>
+      RetrievalServiceGetByIdsResponse.decode(value),
+  },
+  /** The cubes' memories, newest first, optionally filtered and paged. */
+  list: {
+    path: "/engram.v1.RetrievalService/List" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RetrievalServiceListRequest): Buffer =>
+      Buffer.from(RetrievalServiceListRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RetrievalServiceListRequest => RetrievalServiceListRequest.decode(value),
+    responseSerialize: (value: RetrievalServiceListResponse): Buffer =>
+      Buffer.from(RetrievalServiceListResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RetrievalServiceListResponse => RetrievalServiceListResponse.decode(value),
+  },
 } as const;
 
 export interface RetrievalServiceServer extends UntypedServiceImplementation {
   search: handleUnaryCall<RetrievalServiceSearchRequest, RetrievalServiceSearchResponse>;
+  /** Memories by id within the tenant, in the order asked; unknown ids and other tenants' are skipped. */
+  getByIds: handleUnaryCall<RetrievalServiceGetByIdsRequest, RetrievalServiceGetByIdsResponse>;
+  /** The cubes' memories, newest first, optionally filtered and paged. */
+  list: handleUnaryCall<RetrievalServiceListRequest, RetrievalServiceListResponse>;
 }
 
 export interface RetrievalServiceClient extends Client {
@@ -1270,6 +1176,38 @@ export interface RetrievalServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RetrievalServiceSearchResponse) => void,
+  ): ClientUnaryCall;
+  /** Memories by id within the tenant, in the order asked; unknown ids and other tenants' are skipped. */
+  getByIds(
+    request: RetrievalServiceGetByIdsRequest,
+    callback: (error: ServiceError | null, response: RetrievalServiceGetByIdsResponse) => void,
+  ): ClientUnaryCall;
+  getByIds(
+    request: RetrievalServiceGetByIdsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RetrievalServiceGetByIdsResponse) => void,
+  ): ClientUnaryCall;
+  getByIds(
+    request: RetrievalServiceGetByIdsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RetrievalServiceGetByIdsResponse) => void,
+  ): ClientUnaryCall;
+  /** The cubes' memories, newest first, optionally filtered and paged. */
+  list(
+    request: RetrievalServiceListRequest,
+    callback: (error: ServiceError | null, response: RetrievalServiceListResponse) => void,
+  ): ClientUnaryCall;
+  list(
+    request: RetrievalServiceListRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RetrievalServiceListResponse) => void,
+  ): ClientUnaryCall;
+  list(
+    request: RetrievalServiceListRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RetrievalServiceListResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -1294,11 +1232,26 @@ export const IngestionServiceService = {
     responseSerialize: (value: IngestResponse): Buffer => Buffer.from(IngestResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): IngestResponse => IngestResponse.decode(value),
   },
+  /** Removes memories from every index: by ids, or by filter within cubes. Returns the ids removed. */
+  delete: {
+    path: "/engram.v1.IngestionService/Delete" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IngestionServiceDeleteRequest): Buffer =>
+      Buffer.from(IngestionServiceDeleteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IngestionServiceDeleteRequest => IngestionServiceDeleteRequest.decode(value),
+    responseSerialize: (value: IngestionServiceDeleteResponse): Buffer =>
+      Buffer.from(IngestionServiceDeleteResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IngestionServiceDeleteResponse =>
+      IngestionServiceDeleteResponse.decode(value),
+  },
 } as const;
 
 export interface IngestionServiceServer extends UntypedServiceImplementation {
   /** The fast write path: validate, window, embed, write to every index, publish the raw-input event. */
   ingest: handleUnaryCall<IngestRequest, IngestResponse>;
+  /** Removes memories from every index: by ids, or by filter within cubes. Returns the ids removed. */
+  delete: handleUnaryCall<IngestionServiceDeleteRequest, IngestionServiceDeleteResponse>;
 }
 
 export interface IngestionServiceClient extends Client {
@@ -1318,6 +1271,22 @@ export interface IngestionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: IngestResponse) => void,
   ): ClientUnaryCall;
+  /** Removes memories from every index: by ids, or by filter within cubes. Returns the ids removed. */
+  delete(
+    request: IngestionServiceDeleteRequest,
+    callback: (error: ServiceError | null, response: IngestionServiceDeleteResponse) => void,
+  ): ClientUnaryCall;
+  delete(
+    request: IngestionServiceDeleteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IngestionServiceDeleteResponse) => void,
+  ): ClientUnaryCall;
+  delete(
+    request: IngestionServiceDeleteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IngestionServiceDeleteResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const IngestionServiceClient = makeGenericClientConstructor(
@@ -1326,53 +1295,6 @@ export const IngestionServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): IngestionServiceClient;
   service: typeof IngestionServiceService;
-  serviceName: string;
-};
-
-export type ReaderServiceService = typeof ReaderServiceService;
-export const ReaderServiceService = {
-  /** Fine extraction: facts, preferences, tool trajectories and skills from normalised messages. */
-  extract: {
-    path: "/engram.v1.ReaderService/Extract" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: ExtractRequest): Buffer => Buffer.from(ExtractRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ExtractRequest => ExtractRequest.decode(value),
-    responseSerialize: (value: ExtractResponse): Buffer => Buffer.from(ExtractResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ExtractResponse => ExtractResponse.decode(value),
-  },
-} as const;
-
-export interface ReaderServiceServer extends UntypedServiceImplementation {
-  /** Fine extraction: facts, preferences, tool trajectories and skills from normalised messages. */
-  extract: handleUnaryCall<ExtractRequest, ExtractResponse>;
-}
-
-export interface ReaderServiceClient extends Client {
-  /** Fine extraction: facts, preferences, tool trajectories and skills from normalised messages. */
-  extract(
-    request: ExtractRequest,
-    callback: (error: ServiceError | null, response: ExtractResponse) => void,
-  ): ClientUnaryCall;
-  extract(
-    request: ExtractRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: ExtractResponse) => void,
-  ): ClientUnaryCall;
-  extract(
-    request: ExtractRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: ExtractResponse) => void,
-  ): ClientUnaryCall;
-}
-
-export const ReaderServiceClient = makeGenericClientConstructor(
-  ReaderServiceService,
-  "engram.v1.ReaderService",
-) as unknown as {
-  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): ReaderServiceClient;
-  service: typeof ReaderServiceService;
   serviceName: string;
 };
 
