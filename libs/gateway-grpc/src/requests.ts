@@ -1,5 +1,12 @@
 import { MEMORY_TYPES, ValidationError, type FilterNode, type MemoryType } from '@engram/domain';
-import type { AddCommand, DeleteCommand, GetMemoriesCommand, SearchCommand } from '@engram/memory-core';
+import {
+  allOf,
+  toDeleteCommand as toSharedDeleteCommand,
+  type AddCommand,
+  type DeleteCommand,
+  type GetMemoriesCommand,
+  type SearchCommand,
+} from '@engram/memory-core';
 import type { DedupMode } from '@engram/retrieval';
 import type {
   AddRequest,
@@ -100,43 +107,25 @@ export function toListCommand(r: ListRequest, tenant: string): GetMemoriesComman
   return {
     tenant_id: tenant,
     cube_ids: [r.mem_cube_id],
-    filter: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
+    filter: allOf(parts),
     ...(r.page !== undefined ? { page: r.page } : {}),
     ...(r.page_size !== undefined ? { page_size: r.page_size } : {}),
   };
 }
 
-/** Exactly one mode: ids; or file ids / filter / user / session, AND-merged (the REST rules). */
+/** The REST delete rules (shared in the memory core); proto3 sends an unset list as empty. */
 export function toDeleteCommand(r: DeleteRequest, tenant: string): DeleteCommand {
-  const byIds = r.memory_ids.length > 0;
-  const byFiles = r.file_ids.length > 0;
-  const filter = filterOf(r);
-  if ((byIds && (byFiles || filter)) || (byFiles && filter)) {
-    throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
-  }
-  const cubes = r.writable_cube_ids.length ? r.writable_cube_ids : r.user_id ? [r.user_id] : undefined;
-  if (byIds) {
-    return {
-      tenant_id: tenant,
-      kind: 'ids',
-      ids: r.memory_ids,
-      ...(r.writable_cube_ids.length ? { cube_ids: r.writable_cube_ids } : {}),
-    };
-  }
-  const parts: FilterNode[] = [];
-  if (filter) parts.push(filter);
-  if (byFiles) parts.push({ kind: 'cmp', field: 'info.file_id', op: 'in', value: r.file_ids });
-  if (r.user_id) parts.push({ kind: 'cmp', field: 'user_id', op: '=', value: r.user_id });
-  if (r.session_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: r.session_id });
-  if (!parts.length)
-    throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
-  if (!cubes) throw new ValidationError('a filter delete needs writable_cube_ids or user_id');
-  return {
-    tenant_id: tenant,
-    kind: 'filter',
-    filter: parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
-    cube_ids: cubes,
-  };
+  return toSharedDeleteCommand(
+    {
+      memory_ids: r.memory_ids.length ? r.memory_ids : undefined,
+      file_ids: r.file_ids.length ? r.file_ids : undefined,
+      filter: filterOf(r),
+      user_id: r.user_id,
+      session_id: r.session_id,
+      writable_cube_ids: r.writable_cube_ids.length ? r.writable_cube_ids : undefined,
+    },
+    tenant,
+  );
 }
 
 /**

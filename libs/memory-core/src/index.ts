@@ -7,3 +7,5 @@ export * from './fast-memories';
 export * from './fine-pipeline';
 export * from './extraction-dispatch';
 export * from './memory-api';
+export * from './filter-rules';
+export * from './delete-rules';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, NotFoundError, type FilterNode } from '@engram/domain';
-import type { MemoryApi } from '@engram/memory-core';
+import { toDeleteCommand, type MemoryApi } from '@engram/memory-core';
 import type { Request } from 'express';
 import { ok } from '../http/envelope';
 import { parseBody } from '../http/parse';
@@ -109,35 +109,8 @@ export class ProductController {
   async delete(@Req() req: Request, @Body() body: unknown) {
     const b = parseBody(DeleteMemoryRequestSchema, body);
     const tenant = tenantOf(req, this.opts.defaultTenant);
-    const byIds = b.memory_ids !== undefined;
-    const byFiles = b.file_ids !== undefined;
-    const hasFilter = Boolean(b.filter && Object.keys(b.filter).length);
-    if (byIds && (byFiles || hasFilter)) throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
-    if (byFiles && hasFilter) throw new ValidationError('give exactly one of memory_ids, file_ids, or filter');
-    if (!byIds && !byFiles && !hasFilter && !b.user_id && !b.session_id && !b.conversation_id) {
-      throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
-    }
-    const cubes = b.writable_cube_ids?.length ? b.writable_cube_ids : b.user_id ? [b.user_id] : undefined;
-    let deleted: string[];
-    if (byIds) {
-      deleted = await this.memory.delete({ tenant_id: tenant, kind: 'ids', ids: b.memory_ids!, ...(b.writable_cube_ids ? { cube_ids: b.writable_cube_ids } : {}) });
-    } else {
-      const parts: FilterNode[] = [];
-      const f = parseFilter(b.filter ?? null);
-      if (f) parts.push(f);
-      if (byFiles) parts.push({ kind: 'cmp', field: 'info.file_id', op: 'in', value: b.file_ids });
-      if (b.user_id) parts.push({ kind: 'cmp', field: 'user_id', op: '=', value: b.user_id });
-      if (b.session_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: b.session_id });
-      if (b.conversation_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: b.conversation_id });
-      if (!parts.length) throw new ValidationError('an empty filter would delete everything; add a condition');
-      if (!cubes) throw new ValidationError('a filter delete needs writable_cube_ids or user_id');
-      deleted = await this.memory.delete({
-        tenant_id: tenant,
-        kind: 'filter',
-        filter: parts.length === 1 ? parts[0]! : { kind: 'and', children: parts },
-        cube_ids: cubes,
-      });
-    }
+    const filter = parseFilter(b.filter ?? null);
+    const deleted = await this.memory.delete(toDeleteCommand({ ...b, filter }, tenant));
     return ok({ status: 'success', deleted: deleted.length, memory_ids: deleted }, 'Memories deleted successfully');
   }
 }

@@ -1,5 +1,5 @@
-import { parseFilter, ValidationError, MEMORY_TYPES, type FilterNode, type MemoryType } from '@engram/domain';
-import type { AddCommand, SearchCommand } from '@engram/memory-core';
+import { ValidationError, MEMORY_TYPES, type MemoryType } from '@engram/domain';
+import { resolveSearchFilter, type AddCommand, type SearchCommand } from '@engram/memory-core';
 import type { AddRequest, SearchRequest } from './schemas';
 
 /** Maps the MemOS add request onto the core's command, honouring deprecated aliases. */
@@ -26,22 +26,8 @@ export function toAddCommand(b: AddRequest, tenant: string, idempotencyKey: stri
   };
 }
 
-/**
- * A filter is either one dict for every cube or `{cube_id: dict}` per cube; mixing is rejected
- * (as MemOS does).
- */
-export function resolveFilter(raw: Record<string, unknown> | null | undefined, cubes: string[]): SearchCommand['filter'] {
-  if (!raw || Object.keys(raw).length === 0) return null;
-  const keys = Object.keys(raw);
-  const perCube = keys.filter((k) => cubes.includes(k));
-  if (perCube.length === 0) return parseFilter(raw);
-  if (perCube.length !== keys.length) {
-    throw new ValidationError('filter mixes per-cube filters with a global filter; use one form');
-  }
-  const m = new Map<string, FilterNode | null>();
-  for (const k of keys) m.set(k, parseFilter(raw[k], `filter.${k}`));
-  return m;
-}
+/** One dict for every cube or `{cube_id: dict}` per cube (the rule shared with gRPC, in the core). */
+export const resolveFilter = resolveSearchFilter;
 
 export function toSearchCommand(b: SearchRequest, tenant: string): SearchCommand {
   const cubes = [...new Set(b.readable_cube_ids?.length ? b.readable_cube_ids : [b.mem_cube_id ?? b.user_id])];
