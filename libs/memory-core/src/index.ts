@@ -7,5 +7,6 @@ export * from './fast-memories';
 export * from './fine-pipeline';
 export * from './extraction-dispatch';
 export * from './memory-api';
+export * from './extraction-outcome';
 export * from './filter-rules';
 export * from './delete-rules';

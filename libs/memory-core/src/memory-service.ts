@@ -1,4 +1,11 @@
-import { contentHash, deterministicId, UnavailableError, ValidationError, FILTERABLE_FIELDS, type MemoryItem } from '@engram/domain';
+import {
+  contentHash,
+  deterministicId,
+  UnavailableError,
+  ValidationError,
+  FILTERABLE_FIELDS,
+  type MemoryItem,
+} from '@engram/domain';
 import type { Embedder, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex } from '@engram/ports';
 import { normalizeMessages, type WindowOptions } from '@engram/reader';
 import { HybridSearcher, type ScoringModel } from '@engram/retrieval';
@@ -13,11 +20,12 @@ import type {
 } from './commands';
 import { buildFastMemories } from './fast-memories';
 import type { ExtractionDispatcher } from './extraction-dispatch';
-import { FinePipeline, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
+import { FinePipeline, TAG_EXTRACT_FAILED, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
 import { Indexer } from './indexer';
 import { KeyedMutex } from './keyed-mutex';
 import { pendingJob } from './pending-job';
-import { TaskTracker } from './task-tracker';
+import { awaitExtraction } from './extraction-outcome';
+import { TaskTracker, type TaskRecord } from './task-tracker';
 
 export interface MemoryServiceDeps {
   records: MemoryRecordStore;
@@ -33,10 +41,37 @@ export interface MemoryServiceDeps {
   extractor?: WindowExtractor | null;
   /** Cluster shape: async fine extraction is published to the mem-reader instead of run here. */
   dispatcher?: ExtractionDispatcher | null;
+  /**
+   * With a dispatcher: `async_mode=sync` + `mode=fine` waits this long for the dispatched task. Set
+   * only where `tasks` is fed from task events (the cluster gateway); absent = such adds are refused.
+   */
+  syncFineTimeoutMs?: number | null;
+  /**
+   * Reports tasks that finished here without extraction (fast adds), so a scheduler elsewhere knows
+   * every task. Called in the background: a failure is logged, never fails the add.
+   */
+  announceTask?: ((task: TaskRecord) => Promise<void>) | null;
   log?: { warn(msg: string): void };
 }
 
 const MAX_IDS = 10_000;
+
+/** How one extraction ended: its fine memories and the task state it left (this run's, not a later one's). */
+export interface ExtractionOutcome {
+  fine: MemoryItem[];
+  status: 'completed' | 'failed' | 'cancelled';
+  error?: string;
+  detail: Record<string, unknown>;
+}
+
+function outcome(rec: TaskRecord, fine: MemoryItem[]): ExtractionOutcome {
+  return {
+    fine,
+    status: rec.status === 'failed' || rec.status === 'cancelled' ? rec.status : 'completed',
+    ...(rec.status === 'failed' && rec.error ? { error: rec.error } : {}),
+    detail: rec.detail ?? {},
+  };
+}
 
 /** The memory core: add (fast mode), search, get, delete over the storage ports. */
 export class MemoryService {
@@ -53,7 +88,9 @@ export class MemoryService {
     this.indexer = new Indexer(deps);
     this.searcher = new HybridSearcher({ ...deps, ...(deps.scoring ? { scoring: deps.scoring } : {}) });
     this.clock = deps.clock ?? (() => new Date());
-    this.fine = deps.extractor ? new FinePipeline({ extractor: deps.extractor, indexer: this.indexer, clock: this.clock }) : null;
+    this.fine = deps.extractor
+      ? new FinePipeline({ extractor: deps.extractor, indexer: this.indexer, clock: this.clock })
+      : null;
   }
 
   /** True when fine mode (LLM extraction) is available. */
@@ -63,10 +100,11 @@ export class MemoryService {
 
   async add(cmd: AddCommand): Promise<AddResult> {
     const dispatcher = this.fine ? null : (this.deps.dispatcher ?? null);
-    if (cmd.mode === 'fine' && !this.fine && !(dispatcher && cmd.async_mode === 'async')) {
+    const canWait = Boolean(dispatcher && this.deps.syncFineTimeoutMs);
+    if (cmd.mode === 'fine' && !this.fine && !(dispatcher && (cmd.async_mode === 'async' || canWait))) {
       throw new UnavailableError(
         dispatcher
-          ? 'mode=fine with async_mode=sync needs an in-process LLM; in the cluster shape use async_mode=async'
+          ? 'mode=fine with async_mode=sync needs an in-process LLM or a gateway that follows task events; use async_mode=async'
           : 'mode=fine needs an LLM endpoint (set ENGRAM_LLM_BASE_URL); fast mode works without one',
       );
     }
@@ -75,7 +113,8 @@ export class MemoryService {
     if (!cmd.cube_ids.length) throw new ValidationError('writable_cube_ids must name at least one cube');
     const info = cmd.info ?? {};
     for (const k of Object.keys(info)) {
-      if (FILTERABLE_FIELDS.has(k)) throw new ValidationError(`info.${k} collides with a memory field; rename it`);
+      if (FILTERABLE_FIELDS.has(k))
+        throw new ValidationError(`info.${k} collides with a memory field; rename it`);
     }
     const seed = cmd.idempotency_key ?? contentHash(cmd.messages);
     const messages = normalizeMessages(cmd.messages, seed);
@@ -112,18 +151,43 @@ export class MemoryService {
           },
           this.deps.window,
         );
-        if (extract) for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
+        if (extract)
+          for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
         const stored = await this.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () => this.writeNew(items));
         fresh += stored.written;
         memories.push(
-          ...stored.items.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })),
+          ...stored.items.map((m) => ({
+            memory: m.memory,
+            memory_id: m.id,
+            memory_type: m.memory_type,
+            cube_id: m.cube_id,
+          })),
         );
       }
       const pendingRaw = memories.filter((m) => extract && m.memory_type !== 'RawFileMemory');
-      if (extract && cmd.async_mode === 'sync') {
-        const fine = await this.extractFor(cmd.tenant_id, taskId, cmd.user_id, cmd.cube_ids, memories.map((m) => m.memory_id), cmd.custom_tags ?? []);
-        const out = fine.length ? fine.map((m) => ({ memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id })) : memories;
-        return { memories: out, task_id: taskId, task_status: this.tasks.get(taskId)?.status ?? 'completed', replayed: false };
+      if (extract && cmd.async_mode === 'sync' && this.fine) {
+        const { fine } = await this.extractFor(
+          cmd.tenant_id,
+          taskId,
+          cmd.user_id,
+          cmd.cube_ids,
+          memories.map((m) => m.memory_id),
+          cmd.custom_tags ?? [],
+        );
+        const out = fine.length
+          ? fine.map((m) => ({
+              memory: m.memory,
+              memory_id: m.id,
+              memory_type: m.memory_type,
+              cube_id: m.cube_id,
+            }))
+          : memories;
+        return {
+          memories: out,
+          task_id: taskId,
+          task_status: this.tasks.get(taskId)?.status ?? 'completed',
+          replayed: false,
+        };
       }
       if (extract && pendingRaw.length && dispatcher) {
         await dispatcher.dispatch({
@@ -140,18 +204,58 @@ export class MemoryService {
         });
         // the tracker may already hold the mem-reader's progress (fed from task events): keep it
         const seen = this.tasks.get(taskId);
+        const replayed = fresh === 0 && memories.length > 0;
+        let accepted: AddResult;
         if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
-          return { memories, task_id: taskId, task_status: seen.status, replayed: fresh === 0 && memories.length > 0 };
+          accepted = { memories, task_id: taskId, task_status: seen.status, replayed };
+        } else {
+          this.tasks.upsert({
+            task_id: taskId,
+            tenant_id: cmd.tenant_id,
+            user_id: cmd.user_id,
+            cube_ids: cmd.cube_ids,
+            label: 'mem_read',
+            status: 'waiting',
+            detail: { raw: pendingRaw.length },
+          });
+          accepted = { memories, task_id: taskId, task_status: 'waiting', replayed };
         }
-        this.tasks.upsert({ task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids, label: 'mem_read', status: 'waiting', detail: { raw: pendingRaw.length } });
-        return { memories, task_id: taskId, task_status: 'waiting', replayed: fresh === 0 && memories.length > 0 };
+        if (cmd.async_mode === 'async' || !this.deps.syncFineTimeoutMs) return accepted;
+        return awaitExtraction(accepted, {
+          tasks: this.tasks,
+          getByIds: (t, ids) => this.getByIds(t, ids),
+          tenantId: cmd.tenant_id,
+          timeoutMs: this.deps.syncFineTimeoutMs,
+        });
       }
       if (extract && pendingRaw.length) {
-        this.tasks.upsert({ task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids, label: 'mem_read', status: 'waiting', detail: { raw: pendingRaw.length } });
-        this.spawn(() => this.extractFor(cmd.tenant_id, taskId, cmd.user_id, cmd.cube_ids, pendingRaw.map((m) => m.memory_id), cmd.custom_tags ?? []).then(() => undefined));
-        return { memories, task_id: taskId, task_status: 'waiting', replayed: fresh === 0 && memories.length > 0 };
+        this.tasks.upsert({
+          task_id: taskId,
+          tenant_id: cmd.tenant_id,
+          user_id: cmd.user_id,
+          cube_ids: cmd.cube_ids,
+          label: 'mem_read',
+          status: 'waiting',
+          detail: { raw: pendingRaw.length },
+        });
+        this.spawn(() =>
+          this.extractFor(
+            cmd.tenant_id,
+            taskId,
+            cmd.user_id,
+            cmd.cube_ids,
+            pendingRaw.map((m) => m.memory_id),
+            cmd.custom_tags ?? [],
+          ).then(() => undefined),
+        );
+        return {
+          memories,
+          task_id: taskId,
+          task_status: 'waiting',
+          replayed: fresh === 0 && memories.length > 0,
+        };
       }
-      this.tasks.upsert({
+      const done = this.tasks.upsert({
         task_id: taskId,
         tenant_id: cmd.tenant_id,
         user_id: cmd.user_id,
@@ -160,7 +264,14 @@ export class MemoryService {
         status: 'completed',
         detail: { memories: memories.length, written: fresh },
       });
-      return { memories, task_id: taskId, task_status: 'completed', replayed: fresh === 0 && memories.length > 0 };
+      const announce = this.deps.announceTask;
+      if (announce) this.spawn(() => announce(done));
+      return {
+        memories,
+        task_id: taskId,
+        task_status: 'completed',
+        replayed: fresh === 0 && memories.length > 0,
+      };
     } catch (err) {
       this.tasks.upsert({
         task_id: taskId,
@@ -179,39 +290,101 @@ export class MemoryService {
    * The mem-reader's entry point: fine extraction for dispatched raw memories still pending (a
    * redelivered job finds them retired and does nothing). Needs a local extractor.
    */
-  async extractDispatched(job: { tenant_id: string; task_id: string; user_id: string; cube_ids: string[]; raw_ids: string[]; custom_tags: string[] }): Promise<MemoryItem[]> {
-    if (!this.fine) throw new UnavailableError('fine extraction needs an LLM endpoint (set ENGRAM_LLM_BASE_URL)');
-    return this.extractFor(job.tenant_id, job.task_id, job.user_id, job.cube_ids, job.raw_ids, job.custom_tags);
+  async extractDispatched(job: {
+    tenant_id: string;
+    task_id: string;
+    user_id: string;
+    cube_ids: string[];
+    raw_ids: string[];
+    custom_tags: string[];
+  }): Promise<ExtractionOutcome> {
+    if (!this.fine)
+      throw new UnavailableError('fine extraction needs an LLM endpoint (set ENGRAM_LLM_BASE_URL)');
+    return this.extractFor(
+      job.tenant_id,
+      job.task_id,
+      job.user_id,
+      job.cube_ids,
+      job.raw_ids,
+      job.custom_tags,
+    );
   }
 
   /**
    * Runs fine extraction for raw memories still pending, per cube in order (one cube's extractions
    * never interleave). The task reports the outcome; failures keep the raw memories.
    */
-  private async extractFor(tenantId: string, taskId: string, userId: string, cubeIds: string[], rawIds: string[], customTags: string[]): Promise<MemoryItem[]> {
-    const base = { task_id: taskId, tenant_id: tenantId, user_id: userId, cube_ids: cubeIds, label: 'mem_read' };
+  private async extractFor(
+    tenantId: string,
+    taskId: string,
+    userId: string,
+    cubeIds: string[],
+    rawIds: string[],
+    customTags: string[],
+  ): Promise<ExtractionOutcome> {
+    const base = {
+      task_id: taskId,
+      tenant_id: tenantId,
+      user_id: userId,
+      cube_ids: cubeIds,
+      label: 'mem_read',
+    };
     this.tasks.upsert({ ...base, status: 'in_progress' });
     const produced: MemoryItem[] = [];
     const reasons: string[] = [];
     try {
-      const raw = (await this.deps.records.getByIds(rawIds)).filter((r) => r.status === 'activated' && r.tags.includes(TAG_EXTRACT_PENDING));
+      const found = await this.deps.records.getByIds(rawIds);
+      if (rawIds.length && !found.length) {
+        // deleted before extraction ran: nothing to extract from, and nothing was lost
+        const rec = this.tasks.upsert({
+          ...base,
+          status: 'cancelled',
+          detail: { fine: 0, reason: 'the raw memories were deleted before extraction ran' },
+        });
+        return outcome(rec, produced);
+      }
+      // a window whose extraction failed is retried when dispatched again (the mem-reader's retries)
+      const raw = found.filter(
+        (r) =>
+          r.status === 'activated' &&
+          (r.tags.includes(TAG_EXTRACT_PENDING) || r.tags.includes(TAG_EXTRACT_FAILED)),
+      );
       for (const cube of cubeIds) {
         const mine = raw.filter((r) => r.cube_id === cube);
         if (!mine.length) continue;
-        const out = await this.cubeLocks.run(`${tenantId}\u0000${cube}`, () => this.fine!.run(mine, customTags));
+        const out = await this.cubeLocks.run(`${tenantId}\u0000${cube}`, () =>
+          this.fine!.run(mine, customTags),
+        );
         produced.push(...out.fine);
         if (out.kept_raw_reason) reasons.push(out.kept_raw_reason);
       }
-      this.tasks.upsert({ ...base, status: 'completed', detail: { fine: produced.length, ...(reasons.length ? { reason: reasons.join('; ') } : {}) } });
+      return outcome(
+        this.tasks.upsert({
+          ...base,
+          status: 'completed',
+          detail: {
+            fine: produced.length,
+            memory_ids: produced.map((m) => m.id),
+            ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+          },
+        }),
+        produced,
+      );
     } catch (err) {
       this.deps.log?.warn(`extraction task ${taskId} failed, raw memories kept: ${(err as Error).message}`);
-      this.tasks.upsert({ ...base, status: 'failed', error: `extraction failed, raw memories kept: ${(err as Error).message}` });
+      const rec = this.tasks.upsert({
+        ...base,
+        status: 'failed',
+        error: `extraction failed, raw memories kept: ${(err as Error).message}`,
+      });
+      return outcome(rec, produced);
     }
-    return produced;
   }
 
   private spawn(job: () => Promise<void>): void {
-    const p = job().catch((err: unknown) => this.deps.log?.warn(`background job failed: ${(err as Error).message}`));
+    const p = job().catch((err: unknown) =>
+      this.deps.log?.warn(`background job failed: ${(err as Error).message}`),
+    );
     this.background.add(p);
     void p.finally(() => this.background.delete(p));
   }
@@ -238,23 +411,42 @@ export class MemoryService {
     }
     for (const items of byTask.values()) {
       const first = items[0]!;
-      const taskId = first.provenance.task_id ?? deterministicId(first.tenant_id, 'task', first.provenance.ingest_key);
+      const taskId =
+        first.provenance.task_id ?? deterministicId(first.tenant_id, 'task', first.provenance.ingest_key);
       const cubes = [...new Set(items.map((i) => i.cube_id))];
-      this.tasks.upsert({ task_id: taskId, tenant_id: first.tenant_id, user_id: first.user_id, cube_ids: cubes, label: 'mem_read', status: 'waiting' });
+      this.tasks.upsert({
+        task_id: taskId,
+        tenant_id: first.tenant_id,
+        user_id: first.user_id,
+        cube_ids: cubes,
+        label: 'mem_read',
+        status: 'waiting',
+      });
       const tags = first.tags.filter((t) => !t.includes(':'));
       if (dispatcher) {
         // outbox relay: publish again what a crash may have left unpublished (the reader dedupes)
         this.spawn(() => dispatcher.dispatch(pendingJob(taskId, items, tags)));
         continue;
       }
-      this.spawn(() => this.extractFor(first.tenant_id, taskId, first.user_id, cubes, items.map((i) => i.id), tags).then(() => undefined));
+      this.spawn(() =>
+        this.extractFor(
+          first.tenant_id,
+          taskId,
+          first.user_id,
+          cubes,
+          items.map((i) => i.id),
+          tags,
+        ).then(() => undefined),
+      );
     }
     return [...byTask.values()].reduce((n, v) => n + v.length, 0);
   }
 
   /** Writes only the memories not already stored: a retried add is a no-op that returns the same ids. */
   private async writeNew(items: MemoryItem[]): Promise<{ items: MemoryItem[]; written: number }> {
-    const existing = new Map((await this.deps.records.getByIds(items.map((i) => i.id))).map((m) => [m.id, m]));
+    const existing = new Map(
+      (await this.deps.records.getByIds(items.map((i) => i.id))).map((m) => [m.id, m]),
+    );
     const fresh = items.filter((i) => !existing.has(i.id));
     await this.indexer.write(fresh);
     return { items: items.map((i) => existing.get(i.id) ?? i), written: fresh.length };

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
+import { decodeEvent, TOPICS } from '@engram/contracts';
 import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService, TaskTracker, type WindowExtractor } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
-import { subscribeTasks } from './task-events';
+import { publishTask, subscribeTasks } from './task-events';
 
 /** Answers with one fact citing the first message of the windows. */
 const extractor: WindowExtractor = {
@@ -107,6 +108,145 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     await expect(clustered.add({ ...cmd, mode: 'fine', async_mode: 'sync' })).rejects.toThrow(
       /async_mode=async/,
     );
+  });
+
+  const add = {
+    tenant_id: 't',
+    user_id: 'u',
+    session_id: 's',
+    messages: [{ role: 'user', content: 'I adopted a dog named Biscuit.', message_id: 'm1' }],
+  };
+
+  it('sync fine through the bus waits for the mem-reader and answers with the fine memories', async () => {
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+      syncFineTimeoutMs: 10_000,
+    });
+    await subscribeTasks(bus, 'gateway-tasks', gateway.tasks);
+    await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
+    const r = await gateway.add({ ...add, cube_ids: ['a', 'b'], mode: 'fine', async_mode: 'sync' });
+    expect(r.task_status).toBe('completed');
+    expect(r.memories.map((m) => [m.cube_id, m.memory_type, m.memory]).sort()).toEqual([
+      ['a', 'UserMemory', "The user's dog is named Biscuit."],
+      ['b', 'UserMemory', "The user's dog is named Biscuit."],
+    ]);
+  });
+
+  it('sync fine past its deadline answers with the accepted raw memories, still waiting', async () => {
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+      syncFineTimeoutMs: 200,
+    });
+    await subscribeTasks(bus, 'gateway-tasks', gateway.tasks);
+    // no mem-reader running
+    const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fine', async_mode: 'sync' });
+    expect(r.task_status).toBe('waiting');
+    expect(r.memories).toHaveLength(1);
+    expect((await gateway.getByIds('t', [r.memories[0]!.memory_id]))[0]!.tags).toContain('extract:pending');
+  });
+
+  it('a failing extraction is retried by the bus, then reported completed with its attempts', async () => {
+    let calls = 0;
+    const flaky: WindowExtractor = {
+      extract: async (input) => {
+        if (++calls < 3) throw new Error('llm unavailable');
+        return extractor.extract(input);
+      },
+    };
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+    });
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    const retry = { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 50, multiplier: 2 };
+    await subscribeRawInput(
+      bus,
+      'mem-reader',
+      new MemoryService({ ...stores, embedder, window, extractor: flaky }),
+      retry,
+    );
+    const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
+    await until(() => scheduler.get(r.task_id)?.status === 'completed');
+    const done = scheduler.get(r.task_id)!;
+    expect(done.error).toBeUndefined();
+    expect(done.detail).toMatchObject({ c: { attempts: 3, fine: 1 } });
+  });
+
+  it('an extraction failing every attempt is reported failed and its input dead-lettered', async () => {
+    const broken: WindowExtractor = { extract: async () => Promise.reject(new Error('llm unavailable')) };
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+    });
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    const dead: string[] = [];
+    await bus.subscribe({
+      topic: TOPICS.deadLetter,
+      groupId: 'dlq-inspector',
+      fromBeginning: true,
+      handler: async (m) => {
+        dead.push(decodeEvent(TOPICS.deadLetter, m.value).source_topic);
+      },
+    });
+    const retry = { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 50, multiplier: 2 };
+    await subscribeRawInput(
+      bus,
+      'mem-reader',
+      new MemoryService({ ...stores, embedder, window, extractor: broken }),
+      retry,
+    );
+    const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
+    await until(() => scheduler.get(r.task_id)?.status === 'failed');
+    expect(scheduler.get(r.task_id)!.error).toMatch(/llm unavailable/);
+    await until(() => dead.length > 0);
+    expect(dead).toEqual([TOPICS.rawInput]);
+    // the raw memory is kept, searchable and still pending for a later replay
+    const raw = await gateway.getByIds('t', [r.memories[0]!.memory_id]);
+    expect(raw[0]).toMatchObject({ status: 'activated' });
+  });
+
+  it('raw memories deleted before extraction ran make the task cancelled', async () => {
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      dispatcher: new BusExtractionDispatcher(bus),
+    });
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
+    await gateway.delete({ tenant_id: 't', kind: 'ids', ids: r.memories.map((m) => m.memory_id) });
+    await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
+    await until(() => scheduler.get(r.task_id)?.status === 'cancelled');
+    expect(scheduler.get(r.task_id)!.detail).toMatchObject({
+      c: { reason: expect.stringMatching(/deleted/) },
+    });
+  });
+
+  it('fast adds are announced as completed tasks, so the scheduler knows every task', async () => {
+    const ingestion = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      announceTask: (t) => publishTask(bus, t),
+    });
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    const r = await ingestion.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'sync' });
+    await until(() => scheduler.get(r.task_id)?.status === 'completed');
+    expect(scheduler.get(r.task_id)).toMatchObject({ label: 'add', user_id: 'u', cube_ids: ['c'] });
   });
 });
 
