@@ -1,14 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessageBus } from '@engram/bus-kafka';
-import type { MessageBus } from '@engram/ports';
+import type { BusObserver, MessageBus } from '@engram/ports';
 import type { ServiceConfig } from './config';
 
-/** The cluster bus (Kafka); topics from libs/contracts are created at connect if missing. */
-export async function connectBus(cfg: ServiceConfig): Promise<MessageBus> {
+/**
+ * The cluster bus (Kafka); topics from libs/contracts are created at connect if missing. `observer`
+ * feeds the bus counters of /metrics (`ServiceMetrics.busObserver()`).
+ */
+export async function connectBus(
+  cfg: ServiceConfig,
+  opts: { observer?: BusObserver } = {},
+): Promise<MessageBus> {
   return KafkaMessageBus.connect({
     brokers: cfg.kafkaBrokers,
     clientId: `engram-${cfg.service}`,
     logger: new Logger(`bus:${cfg.service}`),
+    ...(opts.observer ? { observer: opts.observer } : {}),
   });
 }
 

@@ -28,6 +28,8 @@ export const ServiceConfigSchema = z.object({
   bodyLimit: z.string().default('20mb'),
   swagger: bool.default('true'),
   logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** `text` for humans, `json` for one JSON object per line (log shippers). */
+  logFormat: z.enum(['text', 'json']).default('text'),
   opensearchUrl: z.string().url(),
   milvusAddress: z.string().min(1),
   neo4jUri: z.string().min(1),
@@ -51,6 +53,11 @@ export const ServiceConfigSchema = z.object({
   retrievalAddress: z.string().min(1).optional(),
   /** Async adds publish raw-input events for the mem-reader (fine mode); off = fast mode only. */
   fineMode: bool.default('true'),
+  /**
+   * Gateway: how long an `async_mode=sync` + `mode=fine` add waits for the mem-reader (through Kafka)
+   * before answering with the accepted raw memories and the task still running.
+   */
+  syncFineTimeoutMs: z.coerce.number().int().min(1).default(120_000),
   /** Longest graceful shutdown waits for in-flight work before exiting anyway. */
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(30_000),
 });
@@ -73,6 +80,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   ENGRAM_BODY_LIMIT: 'bodyLimit',
   ENGRAM_SWAGGER: 'swagger',
   ENGRAM_LOG_LEVEL: 'logLevel',
+  ENGRAM_LOG_FORMAT: 'logFormat',
   ENGRAM_OPENSEARCH_URL: 'opensearchUrl',
   ENGRAM_MILVUS_ADDRESS: 'milvusAddress',
   ENGRAM_NEO4J_URI: 'neo4jUri',
@@ -85,6 +93,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   ENGRAM_INGESTION_ADDRESS: 'ingestionAddress',
   ENGRAM_RETRIEVAL_ADDRESS: 'retrievalAddress',
   ENGRAM_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  ENGRAM_SYNC_FINE_TIMEOUT_MS: 'syncFineTimeoutMs',
 };
 
 /** Default HTTP ports, so `services.sh` and a developer can run the topology on one host. */

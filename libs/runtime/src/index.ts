@@ -10,5 +10,8 @@ export * from './lifecycle';
 export * from './probes';
 export * from './core';
 export * from './nest';
+export * from './logging';
+export * from './service-metrics';
+export * from './lag-cache';
 export * from './wire';
 export * from './remote-memory';
