@@ -5,12 +5,14 @@ import {
   BusExtractionDispatcher,
   connectBus,
   createServiceApp,
+  createServiceMetrics,
   groupId,
   loadServiceConfig,
   openCore,
   RemoteMemory,
   ServiceLifecycle,
   subscribeTasks,
+  useServiceLogger,
   VERSION,
 } from '@engram/runtime';
 
@@ -23,10 +25,12 @@ import {
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('gateway', process.env);
+  useServiceLogger(cfg);
   const log = new Logger('gateway');
   const lc = new ServiceLifecycle('gateway');
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
-  const bus = await connectBus(cfg);
+  const metrics = createServiceMetrics(cfg);
+  const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
   // with ingestion/retrieval addresses, adds and searches go there over internal.proto
   const remote = cfg.ingestionAddress
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
       ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
       : []),
   ];
-  const app = await createServiceApp(cfg, lc, modules, { health: false, describe });
+  metrics.watch({ bus, tasks: () => core.memory.tasks.summary() });
+  const app = await createServiceApp(cfg, lc, modules, { health: false, describe }, metrics);
   // every gateway instance sees every task event (its own group), for its scheduler routes
   const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), core.memory.tasks);
   lc.onShutdown('stop task-events consumer', () => tasks.close());

@@ -4,9 +4,12 @@ import {
   BusExtractionDispatcher,
   connectBus,
   createServiceApp,
+  createServiceMetrics,
   loadServiceConfig,
   openCore,
+  publishTask,
   ServiceLifecycle,
+  useServiceLogger,
 } from '@engram/runtime';
 
 /**
@@ -17,11 +20,18 @@ import {
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('ingestion', process.env);
+  useServiceLogger(cfg);
   const log = new Logger('ingestion');
   const lc = new ServiceLifecycle('ingestion');
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
-  const bus = await connectBus(cfg);
-  const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+  const metrics = createServiceMetrics(cfg);
+  const bus = await connectBus(cfg, { observer: metrics.busObserver() });
+  metrics.watch({ bus });
+  const core = await openCore(cfg, {
+    dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null,
+    // fast adds too reach the scheduler, so /product/scheduler/* knows every task
+    announceTask: (t) => publishTask(bus, t),
+  });
   const describe = () => ({
     embedder: core.embedder.id,
     dimension: core.embedder.dimension,
@@ -35,6 +45,7 @@ async function main(): Promise<void> {
       health: true,
       describe,
     },
+    metrics,
   );
   lc.onShutdown('drain background work', () => core.memory.drain());
   lc.onShutdown('close bus', () => bus.close());

@@ -3,11 +3,13 @@ import {
   buildFineMode,
   connectBus,
   createServiceApp,
+  createServiceMetrics,
   groupId,
   loadServiceConfig,
   openCore,
   ServiceLifecycle,
   subscribeRawInput,
+  useServiceLogger,
 } from '@engram/runtime';
 
 /**
@@ -17,16 +19,19 @@ import {
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('mem-reader', process.env);
+  useServiceLogger(cfg);
   const log = new Logger('mem-reader');
   const lc = new ServiceLifecycle('mem-reader');
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
   const fine = buildFineMode(process.env);
   if (!fine.extractor)
     throw new Error('mem-reader needs an LLM: set ENGRAM_LLM_BASE_URL and ENGRAM_LLM_EXTRACTOR_MODEL');
-  const bus = await connectBus(cfg);
+  const metrics = createServiceMetrics(cfg);
+  const bus = await connectBus(cfg, { observer: metrics.busObserver() });
+  metrics.watch({ bus, llmUsage: () => fine.llm?.ledger.snapshot() ?? [] });
   const core = await openCore(cfg, { extractor: fine.extractor });
   const describe = () => ({ embedder: core.embedder.id, ...fine.describe() });
-  const app = await createServiceApp(cfg, lc, [], { health: true, describe });
+  const app = await createServiceApp(cfg, lc, [], { health: true, describe }, metrics);
   const sub = await subscribeRawInput(bus, groupId(cfg, 'mem-reader'), core.memory);
   // closing the subscription lets the in-flight handler finish and commit before the stores close
   lc.onShutdown('stop raw-input consumer', () => sub.close());

@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
-import { createServiceApp, loadServiceConfig, openCore, ServiceLifecycle } from '@engram/runtime';
+import {
+  createServiceApp,
+  createServiceMetrics,
+  loadServiceConfig,
+  openCore,
+  ServiceLifecycle,
+  useServiceLogger,
+} from '@engram/runtime';
 
 /**
  * Hybrid search as a service: engram.v1.RetrievalService (internal.proto) over gRPC, on the cluster
@@ -8,6 +15,7 @@ import { createServiceApp, loadServiceConfig, openCore, ServiceLifecycle } from 
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('retrieval', process.env);
+  useServiceLogger(cfg);
   const log = new Logger('retrieval');
   const lc = new ServiceLifecycle('retrieval');
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
@@ -25,6 +33,7 @@ async function main(): Promise<void> {
       health: true,
       describe,
     },
+    createServiceMetrics(cfg), // no bus: HTTP latency, errors and process metrics
   );
   lc.onShutdown('close stores', () => core.close());
   const port = cfg.grpcPort!;

@@ -4,10 +4,12 @@ import { TaskTracker } from '@engram/memory-core';
 import {
   connectBus,
   createServiceApp,
+  createServiceMetrics,
   groupId,
   loadServiceConfig,
   ServiceLifecycle,
   subscribeTasks,
+  useServiceLogger,
 } from '@engram/runtime';
 
 /**
@@ -17,16 +19,25 @@ import {
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('scheduler', process.env);
+  useServiceLogger(cfg);
   const log = new Logger('scheduler');
   const lc = new ServiceLifecycle('scheduler');
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
   const tasks = new TaskTracker();
-  const bus = await connectBus(cfg);
+  const metrics = createServiceMetrics(cfg);
+  const bus = await connectBus(cfg, { observer: metrics.busObserver() });
+  metrics.watch({ bus, tasks: () => tasks.summary() });
   const describe = () => ({ tasks: tasks.summary() });
-  const app = await createServiceApp(cfg, lc, [SchedulerModule.register({ tasks })], {
-    health: true,
-    describe,
-  });
+  const app = await createServiceApp(
+    cfg,
+    lc,
+    [SchedulerModule.register({ tasks })],
+    {
+      health: true,
+      describe,
+    },
+    metrics,
+  );
   // one group per instance: every replica must see every task event
   const sub = await subscribeTasks(bus, groupId(cfg, `scheduler.${process.pid}`), tasks);
   lc.onShutdown('stop task-events consumer', () => sub.close());
