@@ -23,6 +23,8 @@ export const StandaloneConfigSchema = z
     bodyLimit: z.string().default('20mb'),
     swagger: bool.default('true'),
     logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** `text` for humans, `json` for one JSON object per line (log shippers). */
+    logFormat: z.enum(['text', 'json']).default('text'),
     /** Where memories live: embedded SQLite/HNSW in dataDir, or the cluster servers (OpenSearch, Milvus, Neo4j). */
     stores: z.enum(['embedded', 'cluster']).default('embedded'),
     opensearchUrl: z.string().url().optional(),
@@ -61,6 +63,7 @@ const ENV: Record<string, keyof StandaloneConfig> = {
   ENGRAM_BODY_LIMIT: 'bodyLimit',
   ENGRAM_SWAGGER: 'swagger',
   ENGRAM_LOG_LEVEL: 'logLevel',
+  ENGRAM_LOG_FORMAT: 'logFormat',
   ENGRAM_STORES: 'stores',
   ENGRAM_OPENSEARCH_URL: 'opensearchUrl',
   ENGRAM_MILVUS_ADDRESS: 'milvusAddress',

@@ -6,6 +6,7 @@ import { GatewayModule, mountOpenApi } from '@engram/gateway';
 import { MemoryService } from '@engram/memory-core';
 import { MetricsModule } from '@engram/observability';
 import type { Embedder } from '@engram/ports';
+import { useServiceLogger } from '@engram/runtime';
 import type { StandaloneConfig } from './config';
 import { readMeta, writeMeta } from './data-dir-meta';
 import { buildEmbedder } from './embedder';
@@ -33,6 +34,8 @@ export async function createStandaloneApp(
   embedderOverride?: Embedder,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StandaloneApp> {
+  // before anything logs, so boot lines share the format (ENGRAM_LOG_FORMAT)
+  const logger = useServiceLogger({ service: 'engram', logFormat: cfg.logFormat, logLevel: cfg.logLevel });
   const log = new Logger('standalone');
   const embedder = embedderOverride ?? (await buildEmbedder(cfg));
   const stores = await openConfiguredStores(cfg, embedder.dimension);
@@ -71,9 +74,10 @@ export async function createStandaloneApp(
       // GET /metrics, GET /ready, x-request-id, HTTP latency histogram (docs/operations/observability.md)
       service: 'engram',
       tasks: () => memory.tasks.summary(),
+      llmUsage: () => fine.llm?.ledger.snapshot() ?? [],
       probes: [{ name: 'record-store', check: () => stores.records.getByIds(['engram-readiness-probe']) }],
     }),
-    { bodyParser: false, logger: levels(cfg.logLevel) },
+    { bodyParser: false, logger },
   );
   app.useBodyParser('json', { limit: cfg.bodyLimit });
   if (cfg.swagger) mountOpenApi(app, VERSION);
@@ -94,9 +98,4 @@ export async function createStandaloneApp(
       await embedder.close?.();
     },
   };
-}
-
-function levels(level: StandaloneConfig['logLevel']) {
-  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
