@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { MemoryService, type ExtractionDispatcher, type WindowExtractor } from '@engram/memory-core';
+import {
+  MemoryService,
+  type ExtractionDispatcher,
+  type TaskRecord,
+  type WindowExtractor,
+} from '@engram/memory-core';
 import type { Embedder } from '@engram/ports';
 import { openClusterStores, type ClusterStores } from './cluster';
 import type { ServiceConfig } from './config';
@@ -19,6 +24,10 @@ export async function openCore(
     extractor?: WindowExtractor | null;
     dispatcher?: ExtractionDispatcher | null;
     embedder?: Embedder;
+    /** Only where the memory core's tracker follows task events (the gateway). */
+    syncFineTimeoutMs?: number;
+    /** Publishes fast adds' completed tasks (e.g. `(t) => publishTask(bus, t)`). */
+    announceTask?: (task: TaskRecord) => Promise<void>;
   } = {},
 ): Promise<Core> {
   const embedder = opts.embedder ?? (await buildEmbedder(cfg));
@@ -38,6 +47,8 @@ export async function openCore(
     embedder,
     extractor: opts.extractor ?? null,
     dispatcher: opts.dispatcher ?? null,
+    syncFineTimeoutMs: opts.syncFineTimeoutMs ?? null,
+    announceTask: opts.announceTask ?? null,
     log: new Logger(`${cfg.service}:memory`),
     window: { maxTokens: cfg.windowTokens, overlapTokens: cfg.windowOverlap },
   });
