@@ -1,77 +1,41 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import {
+  appEntry,
+  ensureCompiled,
+  freePort,
+  type NodeProcess,
+  REPO_ROOT,
+  startNodeProcess,
+} from '@engram/testing';
 
-export const ROOT = join(__dirname, '..', '..', '..');
+export { freePort } from '@engram/testing';
+
+export const ROOT = REPO_ROOT;
 export type ServiceName = 'gateway' | 'ingestion' | 'mem-reader' | 'scheduler' | 'retrieval';
-
-const entry = (svc: ServiceName) => join(ROOT, 'dist', 'apps', svc, 'src', 'main.js');
 
 /** The compiled services (what services.sh runs); built on demand. */
 export function ensureBuilt(services: ServiceName[]): void {
-  if (services.every((s) => existsSync(entry(s)))) return;
-  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed');
+  ensureCompiled(services.map((s) => appEntry(s)));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-export interface ServiceProcess {
+/** One running service: `stop()` is SIGTERM then SIGKILL after a grace, `kill()` a crash (SIGKILL). */
+export interface ServiceProcess extends Pick<NodeProcess, 'url' | 'child' | 'output' | 'stop' | 'kill'> {
   name: ServiceName;
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  /** SIGTERM, then the exit code (SIGKILL after timeoutMs). */
-  stop(timeoutMs?: number): Promise<number | null>;
-  /** SIGKILL (a crash: no drain, no commit), resolves once the process is gone. */
-  kill(): Promise<void>;
 }
 
 /** Starts one service as its own OS process and waits for /ready. */
 export async function startService(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts/register-paths.cjs'), entry(name)], {
-    cwd: ROOT,
-    env: { ...process.env, ENGRAM_LOG_LEVEL: 'warn', ...env, ENGRAM_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const p = await startNodeProcess({
+    name,
+    entry: appEntry(name),
+    port: await freePort(),
+    env,
+    probe: '/ready',
+    startTimeoutMs: 90_000,
+    pollMs: 200,
   });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async (timeoutMs = 40_000) => {
-    if (child.exitCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
-  };
-  const kill = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await exited;
-  };
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
-    const r = await fetch(`${url}/ready`).catch(() => null);
-    if (r?.ok) return { name, url, child, output: () => out, stop, kill };
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  await stop(1000);
-  throw new Error(`${name} did not become ready:\n${out}`);
+  return { name, url: p.url, child: p.child, output: p.output, stop: p.stop, kill: p.kill };
 }
 
 export async function http(

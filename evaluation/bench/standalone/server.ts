@@ -1,11 +1,9 @@
 /** The compiled standalone server as a separate OS process, and a keep-alive JSON client for it. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-
-const MAIN = ['dist', 'apps', 'standalone', 'src', 'main.js'];
+import { appEntry, freePort, startNodeProcess } from '@engram/testing';
 
 /** Newest mtime of the TypeScript sources that `npm run build` compiles. */
 function newestSource(root: string): number {
@@ -29,22 +27,12 @@ function newestSource(root: string): number {
 /** Runs `npm run build` when dist is missing or older than a source file. Returns whether it built. */
 export function ensureBuilt(root: string, log: (s: string) => void): boolean {
   const info = join(root, 'dist', '.tsbuildinfo');
-  const main = join(root, ...MAIN);
+  const main = appEntry('standalone', root);
   if (existsSync(main) && existsSync(info) && statSync(info).mtimeMs >= newestSource(root)) return false;
   log('dist is missing or stale: npm run build');
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed');
   return true;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface ServerProcess {
@@ -63,49 +51,18 @@ export async function startServer(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['-r', join(root, 'scripts/register-paths.cjs'), join(root, ...MAIN)],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ENGRAM_DATA_DIR: dataDir,
-        ENGRAM_PORT: String(port),
-        ENGRAM_LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM'); // the server checkpoints HNSW and closes SQLite on SIGTERM
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 600_000; // a first boot on a big dir may replay or rebuild indexes
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    try {
-      const r = await fetch(`${url}/health`);
-      if (r.ok)
-        return { url, pid: child.pid!, child, startMs: performance.now() - t0, output: () => out, stop };
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`server did not become healthy:\n${out}`);
+  const p = await startNodeProcess({
+    name: 'server',
+    root,
+    entry: appEntry('standalone', root),
+    port: await freePort(),
+    env: { ENGRAM_DATA_DIR: dataDir, ...env },
+    startTimeoutMs: 600_000, // a first boot on a big dir may replay or rebuild indexes
+    // the server checkpoints HNSW and closes SQLite on SIGTERM
+    stopTimeoutMs: 120_000,
+    failedStartStopMs: 120_000,
+  });
+  return { ...p, stop: async () => void (await p.stop()) };
 }
 
 export interface Timed<T> {

@@ -8,3 +8,4 @@ export * from './conformance/graph-store.conformance';
 export * from './fake-openai';
 export * from './integration';
 export * from './conformance/message-bus.conformance';
+export * from './process';
