@@ -1,17 +1,18 @@
 import { Logger } from '@nestjs/common';
 import {
+  abortableSleep,
   type BusHeaders,
   type BusMessage,
   type BusObserver,
+  checkOutgoing,
+  checkSubscribeOptions,
   type ConsumerLag,
-  deadLetterMessage,
   DEFAULT_DEAD_LETTER_TOPIC,
-  deliverWithRetries,
+  deliverMessage,
   type MessageBus,
   type MessageHandler,
-  notify,
+  observePublish,
   type OutgoingMessage,
-  resolveRetryPolicy,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
@@ -117,16 +118,7 @@ class Member {
   }
 
   sleep(ms: number): Promise<void> {
-    if (this.abort.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.abort.signal.addEventListener('abort', done);
-    });
+    return abortableSleep(ms, this.abort.signal);
   }
 }
 
@@ -180,46 +172,22 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    const started = performance.now();
-    try {
+    await observePublish(this.opts.observer, topic, messages.length, () => {
       if (this.closing) throw new Error('message bus is closed');
-      const valid = messages.map((m, i) => validateOutgoing(topic, m, i));
-      this.append(topic, valid);
-      notify(this.opts.observer, 'published', {
+      this.append(
         topic,
-        count: messages.length,
-        durationMs: performance.now() - started,
-      });
-    } catch (error) {
-      notify(this.opts.observer, 'published', {
-        topic,
-        count: messages.length,
-        durationMs: performance.now() - started,
-        error,
-      });
-      throw error;
-    }
+        messages.map((m, i) => validateOutgoing(topic, m, i)),
+      );
+    });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closing) throw new Error('message bus is closed');
-    const topics = [...new Set(typeof options.topic === 'string' ? [options.topic] : options.topic)];
-    if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t.length === 0))
-      throw new TypeError('subscribe: topic must be a non-empty string or list of them');
-    if (!options.groupId) throw new TypeError('subscribe: groupId is required');
-    if (typeof options.handler !== 'function') throw new TypeError('subscribe: handler must be a function');
-    const concurrency = options.concurrency ?? 1;
-    positiveInt(concurrency, 'concurrency');
+    const { topics, concurrency, policy } = checkSubscribeOptions(options);
 
     const group = this.groups.get(options.groupId) ?? new Group(options.groupId);
     this.groups.set(group.id, group);
-    const member = new Member(
-      ++this.memberSeq,
-      topics,
-      options.handler,
-      concurrency,
-      resolveRetryPolicy(options.retry),
-    );
+    const member = new Member(++this.memberSeq, topics, options.handler, concurrency, policy);
     for (const t of topics) {
       const log = this.topic(t);
       log.partitions.forEach((p, i) => {
@@ -377,27 +345,18 @@ export class InProcessMessageBus implements MessageBus {
         timestamp: stored.timestamp,
       };
       try {
-        const result = await deliverWithRetries(member.handler, message, {
+        const commit = await deliverMessage(member.handler, message, {
           groupId: group.id,
           policy: member.policy,
           observer: this.opts.observer,
           stopping: () => member.closing,
           sleep: (ms) => member.sleep(ms),
           random: this.opts.random,
+          logger: this.log,
+          deadLetter: (dead) =>
+            this.append(this.deadLetterTopic, [validateOutgoing(this.deadLetterTopic, dead, 0)]),
         });
-        if (result.outcome === 'dead-letter') {
-          this.log.warn(
-            `bus: ${group.id} dead-lettered ${id}@${position} after ${result.attempts} attempt(s): ${String(result.error)}`,
-          );
-          this.append(this.deadLetterTopic, [
-            validateOutgoing(
-              this.deadLetterTopic,
-              deadLetterMessage(message, group.id, result.error, result.attempts),
-              0,
-            ),
-          ]);
-        }
-        if (result.outcome !== 'aborted') {
+        if (commit) {
           group.committed.set(id, position + 1);
           this.trimConsumed(topic, partition);
         }
@@ -434,21 +393,10 @@ export class InProcessMessageBus implements MessageBus {
 }
 
 function validateOutgoing(topic: string, m: OutgoingMessage, i: number): StoredMessage {
-  if (typeof topic !== 'string' || topic.length === 0)
-    throw new TypeError('publish: topic must be a non-empty string');
-  if (m === null || typeof m !== 'object') throw new TypeError(`publish: messages[${i}] must be an object`);
-  if (m.key !== null && typeof m.key !== 'string')
-    throw new TypeError(`publish: messages[${i}].key must be a string or null`);
-  if (!Buffer.isBuffer(m.value) && typeof m.value !== 'string')
-    throw new TypeError(`publish: messages[${i}].value must be a Buffer or string`);
-  const headers: BusHeaders = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    if (typeof v !== 'string') throw new TypeError(`publish: messages[${i}].headers.${k} must be a string`);
-    headers[k] = v;
-  }
+  const { key, value, headers } = checkOutgoing(topic, m, i);
   // copy: later changes to the caller's buffer must not change what was published
-  const value = Buffer.isBuffer(m.value) ? Buffer.from(m.value) : Buffer.from(m.value, 'utf8');
-  return { key: m.key, value, headers, timestamp: Date.now() };
+  const copy = Buffer.isBuffer(value) ? Buffer.from(value) : Buffer.from(value, 'utf8');
+  return { key, value: copy, headers, timestamp: Date.now() };
 }
 
 function positiveInt(n: number, what: string): void {

@@ -1,17 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { ALL_TOPICS } from '@engram/contracts';
 import {
+  abortableSleep,
   type BusHeaders,
   type BusMessage,
   type BusObserver,
+  checkOutgoing,
+  checkSubscribeOptions,
   type ConsumerLag,
-  deadLetterMessage,
   DEFAULT_DEAD_LETTER_TOPIC,
-  deliverWithRetries,
+  deliverMessage,
   type MessageBus,
-  notify,
+  observePublish,
   type OutgoingMessage,
-  resolveRetryPolicy,
+  type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
 } from '@engram/ports';
@@ -135,41 +137,19 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    const started = performance.now();
-    try {
+    await observePublish(this.opts.observer, topic, messages.length, async () => {
       if (this.closing) throw new Error('message bus is closed');
-      const valid = messages.map((m, i) => validateOutgoing(topic, m, i));
+      const valid = messages.map((m, i) => checkOutgoing(topic, m, i));
       if (valid.length > 0) {
         await this.ensureTopics([topic]);
         await this.producer.send({ topic, acks: -1, messages: valid });
       }
-      notify(this.opts.observer, 'published', {
-        topic,
-        count: messages.length,
-        durationMs: performance.now() - started,
-      });
-    } catch (error) {
-      notify(this.opts.observer, 'published', {
-        topic,
-        count: messages.length,
-        durationMs: performance.now() - started,
-        error,
-      });
-      throw error;
-    }
+    });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closing) throw new Error('message bus is closed');
-    const topics = [...new Set(typeof options.topic === 'string' ? [options.topic] : options.topic)];
-    if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t.length === 0))
-      throw new TypeError('subscribe: topic must be a non-empty string or list of them');
-    if (!options.groupId) throw new TypeError('subscribe: groupId is required');
-    if (typeof options.handler !== 'function') throw new TypeError('subscribe: handler must be a function');
-    const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new RangeError(`concurrency must be an integer ≥ 1, got ${concurrency}`);
-    const policy = resolveRetryPolicy(options.retry);
+    const { topics, concurrency, policy } = checkSubscribeOptions(options);
     await this.ensureTopics(topics);
 
     const groupTopics = this.groupTopics.get(options.groupId) ?? new Set();
@@ -186,7 +166,7 @@ export class KafkaMessageBus implements MessageBus {
       heartbeatInterval: this.opts.heartbeatIntervalMs ?? 3000,
       maxWaitTimeInMs: this.opts.maxWaitTimeMs ?? 500,
       retry: { ...DEFAULT_CLIENT_RETRY, ...this.opts.clientRetry },
-      deadLetter: (m, error, attempts) => this.publishDeadLetter(m, options.groupId, error, attempts),
+      deadLetter: (dead) => this.publishDeadLetter(dead),
       onClosed: () => this.subscriptions.delete(sub),
     });
     this.subscriptions.add(sub);
@@ -292,22 +272,13 @@ export class KafkaMessageBus implements MessageBus {
     for (const t of topics) this.known.add(t);
   }
 
-  private async publishDeadLetter(
-    m: Omit<BusMessage, 'attempt'>,
-    groupId: string,
-    error: unknown,
-    attempts: number,
-  ): Promise<void> {
-    this.log.warn(
-      `dead-lettering ${m.topic}/${m.partition}@${m.offset} (group ${groupId}) after ${attempts} attempt(s): ${String(error)}`,
-    );
-    const dl = deadLetterMessage(m, groupId, error, attempts);
+  private async publishDeadLetter(dead: OutgoingMessage): Promise<void> {
     await this.ensureTopics([this.deadLetterTopic]);
     // not through publish(): a closing bus still dead-letters what its draining handlers give up on
     await this.producer.send({
       topic: this.deadLetterTopic,
       acks: -1,
-      messages: [validateOutgoing(this.deadLetterTopic, dl, 0)],
+      messages: [checkOutgoing(this.deadLetterTopic, dead, 0)],
     });
   }
 
@@ -332,14 +303,14 @@ interface SubscriptionConfig {
   topics: string[];
   handler: SubscribeOptions['handler'];
   concurrency: number;
-  policy: ReturnType<typeof resolveRetryPolicy>;
+  policy: RetryPolicy;
   fromBeginning?: boolean;
   observer?: BusObserver;
   sessionTimeout: number;
   heartbeatInterval: number;
   maxWaitTimeInMs: number;
   retry: RetryOptions;
-  deadLetter(m: Omit<BusMessage, 'attempt'>, error: unknown, attempts: number): Promise<void>;
+  deadLetter(dead: OutgoingMessage): Promise<void>;
   onClosed(): void;
 }
 
@@ -466,16 +437,16 @@ class KafkaSubscription implements Subscription {
       const beat = setInterval(() => void heartbeat().catch(() => undefined), this.cfg.heartbeatInterval);
       try {
         const message = toBusMessage(topic, partition, m);
-        const result = await deliverWithRetries(this.cfg.handler, message, {
+        const commit = await deliverMessage(this.cfg.handler, message, {
           groupId: this.groupId,
           policy: this.cfg.policy,
           observer: this.cfg.observer,
           stopping: () => this.stopping,
-          sleep: (ms) => this.sleep(ms),
+          sleep: (ms) => abortableSleep(ms, this.abort.signal),
+          logger: this.log,
+          deadLetter: (dead) => this.cfg.deadLetter(dead),
         });
-        if (result.outcome === 'aborted') return; // not committed: redelivered to whoever reads next
-        if (result.outcome === 'dead-letter')
-          await this.cfg.deadLetter(message, result.error, result.attempts);
+        if (!commit) return; // not committed: redelivered to whoever reads next
         resolveOffset(m.offset);
         await commitOffsetsIfNecessary({
           topics: [{ topic, partitions: [{ partition, offset: (BigInt(m.offset) + 1n).toString() }] }],
@@ -492,20 +463,6 @@ class KafkaSubscription implements Subscription {
   private drained(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done);
-    });
   }
 }
 
@@ -529,24 +486,4 @@ function toHeaders(h: IHeaders | undefined): BusHeaders {
     if (last !== undefined) out[k] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
   }
   return out;
-}
-
-function validateOutgoing(
-  topic: string,
-  m: OutgoingMessage,
-  i: number,
-): { key: string | null; value: Buffer | string; headers: BusHeaders } {
-  if (typeof topic !== 'string' || topic.length === 0)
-    throw new TypeError('publish: topic must be a non-empty string');
-  if (m === null || typeof m !== 'object') throw new TypeError(`publish: messages[${i}] must be an object`);
-  if (m.key !== null && typeof m.key !== 'string')
-    throw new TypeError(`publish: messages[${i}].key must be a string or null`);
-  if (!Buffer.isBuffer(m.value) && typeof m.value !== 'string')
-    throw new TypeError(`publish: messages[${i}].value must be a Buffer or string`);
-  const headers: BusHeaders = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    if (typeof v !== 'string') throw new TypeError(`publish: messages[${i}].headers.${k} must be a string`);
-    headers[k] = v;
-  }
-  return { key: m.key, value: m.value, headers };
 }

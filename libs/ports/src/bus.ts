@@ -249,6 +249,99 @@ export async function deliverWithRetries(
   }
 }
 
+/**
+ * What an adapter does with each message it reads: `deliverWithRetries`, then on `dead-letter` logs
+ * and hands `deadLetterMessage` to `deadLetter` (which must have stored it before resolving). Returns
+ * whether the offset may be committed: true once handled or dead-lettered, false when aborted by close().
+ */
+export async function deliverMessage(
+  handler: MessageHandler,
+  message: Omit<BusMessage, 'attempt'>,
+  ctx: DeliveryContext & {
+    deadLetter(dead: OutgoingMessage): Promise<void> | void;
+    logger?: { warn(line: string): void };
+  },
+): Promise<boolean> {
+  const result = await deliverWithRetries(handler, message, ctx);
+  if (result.outcome === 'aborted') return false;
+  if (result.outcome === 'dead-letter') {
+    ctx.logger?.warn(
+      `bus: ${ctx.groupId} dead-lettered ${message.topic}/${message.partition}@${message.offset} after ${result.attempts} attempt(s): ${String(result.error)}`,
+    );
+    await ctx.deadLetter(deadLetterMessage(message, ctx.groupId, result.error, result.attempts));
+  }
+  return true;
+}
+
+/** Runs a publish and reports it (count, duration, error) to the observer's `published` hook. */
+export async function observePublish(
+  observer: BusObserver | undefined,
+  topic: string,
+  count: number,
+  publish: () => Promise<void> | void,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    await publish();
+    notify(observer, 'published', { topic, count, durationMs: performance.now() - started });
+  } catch (error) {
+    notify(observer, 'published', { topic, count, durationMs: performance.now() - started, error });
+    throw error;
+  }
+}
+
+/** `subscribe` arguments checked (throws TypeError / RangeError) and normalised. */
+export function checkSubscribeOptions(options: SubscribeOptions): {
+  topics: string[];
+  concurrency: number;
+  policy: RetryPolicy;
+} {
+  const topics = [...new Set(typeof options.topic === 'string' ? [options.topic] : options.topic)];
+  if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t.length === 0))
+    throw new TypeError('subscribe: topic must be a non-empty string or list of them');
+  if (!options.groupId) throw new TypeError('subscribe: groupId is required');
+  if (typeof options.handler !== 'function') throw new TypeError('subscribe: handler must be a function');
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  return { topics, concurrency, policy: resolveRetryPolicy(options.retry) };
+}
+
+/** The i-th message of a `publish(topic, …)` checked (throws TypeError), with its headers copied. */
+export function checkOutgoing(
+  topic: string,
+  m: OutgoingMessage,
+  i: number,
+): { key: string | null; value: Buffer | string; headers: BusHeaders } {
+  if (typeof topic !== 'string' || topic.length === 0)
+    throw new TypeError('publish: topic must be a non-empty string');
+  if (m === null || typeof m !== 'object') throw new TypeError(`publish: messages[${i}] must be an object`);
+  if (m.key !== null && typeof m.key !== 'string')
+    throw new TypeError(`publish: messages[${i}].key must be a string or null`);
+  if (!Buffer.isBuffer(m.value) && typeof m.value !== 'string')
+    throw new TypeError(`publish: messages[${i}].value must be a Buffer or string`);
+  const headers: BusHeaders = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (typeof v !== 'string') throw new TypeError(`publish: messages[${i}].headers.${k} must be a string`);
+    headers[k] = v;
+  }
+  return { key: m.key, value: m.value, headers };
+}
+
+/** Waits `ms`, or less if `signal` aborts (at once if it already has): retry backoff that close() cuts short. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
 /** Calls an observer hook, never letting it break delivery. */
 export function notify<K extends keyof BusObserver>(
   observer: BusObserver | undefined,
