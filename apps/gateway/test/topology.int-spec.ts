@@ -136,5 +136,26 @@ if (servers) {
       const gw = await http('GET', `${gateway.url}/product/scheduler/status?task_id=${taskId}`);
       expect(gw.body.data[0].status).toBe('completed');
     });
+
+    it("the mem-reader's /metrics shows its consumer group's lag and the LLM tokens it used", async () => {
+      // runs after the fine add above
+      const res = await fetch(`${topo!.get('mem-reader').url}/metrics`);
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).split('\n');
+      const lag = lines.filter(
+        (l) => l.startsWith('engram_bus_consumer_lag{') && /group="[^"]+\.mem-reader"/.test(l),
+      );
+      expect(lag.length).toBeGreaterThan(0);
+      expect(
+        lag.every((l) => l.includes('topic="engram.raw-input.v1"') && l.includes('service="mem-reader"')),
+      ).toBe(true);
+      const tokens = lines.filter(
+        (l) => l.startsWith('engram_llm_tokens_total{') && l.includes('model="fake-extractor"'),
+      );
+      expect(tokens.some((l) => l.includes('kind="prompt"') && Number(l.split(' ').pop()) > 0)).toBe(true);
+      expect(lines.some((l) => l.startsWith('engram_bus_handled_total{') && l.includes('outcome="ok"'))).toBe(
+        true,
+      );
+    });
   });
 }
