@@ -1,22 +1,34 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { MEMORY_TYPES, ValidationError, type MemoryType } from '@engram/domain';
-import type { MemoryService } from '@engram/memory-core';
+import { MEMORY_TYPES, parseFilter, ValidationError, type MemoryType } from '@engram/domain';
+import { parseFilterJson, type DeleteCommand, type MemoryService } from '@engram/memory-core';
 import type { DedupMode } from '@engram/retrieval';
 import type {
+  IngestionServiceDeleteRequest,
+  IngestionServiceDeleteResponse,
   IngestRequest,
   IngestResponse,
+  RetrievalServiceGetByIdsRequest,
+  RetrievalServiceGetByIdsResponse,
+  RetrievalServiceListRequest,
+  RetrievalServiceListResponse,
   RetrievalServiceSearchRequest,
   RetrievalServiceSearchResponse,
 } from '@engram/contracts';
 import { GrpcErrorFilter } from './errors';
 import { searchFilterOf } from './filters';
-import { toSearchResponse } from './format';
+import { toMemoryItem, toSearchResponse } from './format';
 import { toAddCommand } from './requests';
 import { GRPC_MEMORY_SERVICE } from './tokens';
-import { AddRequestRules, check } from './validation';
+import {
+  AddRequestRules,
+  check,
+  InternalDeleteRules,
+  InternalGetByIdsRules,
+  InternalListRules,
+} from './validation';
 
-/** `engram.v1.IngestionService` (internal.proto): the fast write path for a gateway in front. */
+/** `engram.v1.IngestionService` (internal.proto): the writes (fast write path, delete) for a gateway in front. */
 @Controller()
 @UseFilters(GrpcErrorFilter)
 export class IngestionGrpcController {
@@ -30,9 +42,28 @@ export class IngestionGrpcController {
     const r = await this.memory.add(toAddCommand(req.request, req.tenant_id, req.idempotency_key));
     return { memories: r.memories, task_id: r.task_id, task_status: r.task_status, replayed: r.replayed };
   }
+
+  @GrpcMethod('IngestionService', 'Delete')
+  async delete(req: IngestionServiceDeleteRequest): Promise<IngestionServiceDeleteResponse> {
+    check(InternalDeleteRules, req);
+    const filter = parseFilter(parseFilterJson(req.filter_json));
+    if (req.memory_ids.length && filter)
+      throw new ValidationError('give memory_ids or filter_json, not both');
+    let cmd: DeleteCommand;
+    if (req.memory_ids.length) {
+      const cubes = req.cube_ids.length ? { cube_ids: req.cube_ids } : {};
+      cmd = { tenant_id: req.tenant_id, kind: 'ids', ids: req.memory_ids, ...cubes };
+    } else if (filter) {
+      cmd = { tenant_id: req.tenant_id, kind: 'filter', filter, cube_ids: req.cube_ids };
+    } else {
+      // an empty filter would delete every memory of the cubes
+      throw new ValidationError('give memory_ids or a non-empty filter_json');
+    }
+    return { memory_ids: await this.memory.delete(cmd) };
+  }
 }
 
-/** `engram.v1.RetrievalService` (internal.proto): hybrid search over the stores. */
+/** `engram.v1.RetrievalService` (internal.proto): the reads (hybrid search, get by ids, list) over the stores. */
 @Controller()
 @UseFilters(GrpcErrorFilter)
 export class RetrievalGrpcController {
@@ -65,5 +96,25 @@ export class RetrievalGrpcController {
     });
     const { buckets, took_ms } = toSearchResponse(outcome, '');
     return { buckets, candidates: 0, took_ms };
+  }
+
+  @GrpcMethod('RetrievalService', 'GetByIds')
+  async getByIds(req: RetrievalServiceGetByIdsRequest): Promise<RetrievalServiceGetByIdsResponse> {
+    check(InternalGetByIdsRules, req);
+    const items = await this.memory.getByIds(req.tenant_id, req.memory_ids);
+    return { memories: items.map(toMemoryItem) };
+  }
+
+  @GrpcMethod('RetrievalService', 'List')
+  async list(req: RetrievalServiceListRequest): Promise<RetrievalServiceListResponse> {
+    check(InternalListRules, req);
+    const r = await this.memory.getMemories({
+      tenant_id: req.tenant_id,
+      cube_ids: req.cube_ids,
+      filter: parseFilter(parseFilterJson(req.filter_json)),
+      ...(req.page !== undefined ? { page: req.page } : {}),
+      ...(req.page_size !== undefined ? { page_size: req.page_size } : {}),
+    });
+    return { memories: r.items.map(toMemoryItem), total: r.total };
   }
 }

@@ -87,3 +87,15 @@ export function check(rules: z.ZodTypeAny, request: unknown): void {
     .join('; ');
   throw new ValidationError(`invalid request: ${msg}`, r.error.issues);
 }
+
+/** internal.proto requests: already resolved by the gateway, so the tenant and cubes are explicit. */
+export const InternalGetByIdsRules = z.object({ tenant_id: id, memory_ids: ids });
+
+export const InternalListRules = z.object({
+  tenant_id: id,
+  cube_ids: cubeIds.min(1, 'must name at least one cube'),
+  page: int(1, 1_000_000).optional(),
+  page_size: int(1, 10_000).optional(),
+});
+
+export const InternalDeleteRules = z.object({ tenant_id: id, memory_ids: ids, cube_ids: cubeIds });
