@@ -10,3 +10,4 @@ export * from './memory-api';
 export * from './extraction-outcome';
 export * from './filter-rules';
 export * from './delete-rules';
+export * from './dispatch-relay';

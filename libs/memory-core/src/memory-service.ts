@@ -19,7 +19,8 @@ import type {
   SearchOutcome,
 } from './commands';
 import { buildFastMemories } from './fast-memories';
-import type { ExtractionDispatcher } from './extraction-dispatch';
+import { DispatchRelay, type DispatchRelayOptions } from './dispatch-relay';
+import type { ExtractionDispatcher, ExtractionJob } from './extraction-dispatch';
 import { FinePipeline, TAG_EXTRACT_FAILED, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
 import { Indexer } from './indexer';
 import { KeyedMutex } from './keyed-mutex';
@@ -51,6 +52,8 @@ export interface MemoryServiceDeps {
    * every task. Called in the background: a failure is logged, never fails the add.
    */
   announceTask?: ((task: TaskRecord) => Promise<void>) | null;
+  /** Backoff of the background republish of adds whose dispatch failed. */
+  relay?: DispatchRelayOptions;
   log?: { warn(msg: string): void };
 }
 
@@ -82,6 +85,7 @@ export class MemoryService {
   private readonly clock: () => Date;
   private readonly fine: FinePipeline | null;
   private readonly background = new Set<Promise<void>>();
+  private readonly relay: DispatchRelay | null;
 
   constructor(private readonly deps: MemoryServiceDeps) {
     this.tasks = deps.tasks ?? new TaskTracker();
@@ -91,6 +95,8 @@ export class MemoryService {
     this.fine = deps.extractor
       ? new FinePipeline({ extractor: deps.extractor, indexer: this.indexer, clock: this.clock })
       : null;
+    this.relay =
+      deps.dispatcher && !this.fine ? new DispatchRelay(deps.dispatcher, deps.relay ?? {}, deps.log) : null;
   }
 
   /** True when fine mode (LLM extraction) is available. */
@@ -190,7 +196,7 @@ export class MemoryService {
         };
       }
       if (extract && pendingRaw.length && dispatcher) {
-        await dispatcher.dispatch({
+        const job: ExtractionJob = {
           tenant_id: cmd.tenant_id,
           task_id: taskId,
           user_id: cmd.user_id,
@@ -201,6 +207,11 @@ export class MemoryService {
           custom_tags: cmd.custom_tags ?? [],
           info,
           raw: pendingRaw.map((m) => ({ memory_id: m.memory_id, cube_id: m.cube_id })),
+        };
+        await dispatcher.dispatch(job).catch((err: unknown) => {
+          // the add fails (the caller may retry); the relay republishes meanwhile in case it does not
+          this.relay?.schedule(job);
+          throw err;
         });
         // the tracker may already hold the mem-reader's progress (fed from task events): keep it
         const seen = this.tasks.get(taskId);
@@ -391,6 +402,8 @@ export class MemoryService {
 
   /** Waits for background extractions (graceful shutdown finishes in-flight work). */
   async drain(): Promise<void> {
+    // adds still waiting to be republished stay pending in the stores: the boot relay sends them
+    this.relay?.stop();
     while (this.background.size) await Promise.all([...this.background]);
   }
 

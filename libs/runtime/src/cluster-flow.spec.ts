@@ -285,6 +285,7 @@ describe('outbox: raw memories written pending are published again after a faile
       async_mode: 'async' as const,
     };
     await expect(down.add(cmd)).rejects.toThrow('kafka unreachable');
+    await down.drain(); // a process that dies here: its background relay never runs
     // written pending (searchable), never acknowledged
     expect(
       (await down.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null })).items[0]!.tags,
@@ -305,5 +306,38 @@ describe('outbox: raw memories written pending are published again after a faile
     await until(() => scheduler.list().some((t) => t.status === 'completed'));
     const { items } = await rebooted.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
     expect(items.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
+  });
+
+  it('a failed publish is retried in the background, without the caller retrying the add', async () => {
+    const real = new BusExtractionDispatcher(bus);
+    let failures = 2;
+    const gateway = new MemoryService({
+      ...stores,
+      embedder,
+      window,
+      relay: { initialBackoffMs: 10, maxBackoffMs: 20 },
+      dispatcher: {
+        dispatch: async (job) =>
+          failures-- > 0 ? Promise.reject(new Error('kafka unreachable')) : real.dispatch(job),
+      },
+    });
+    const scheduler = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', scheduler);
+    await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
+    await expect(
+      gateway.add({
+        tenant_id: 't',
+        user_id: 'u',
+        session_id: 's',
+        cube_ids: ['c'],
+        messages: [{ role: 'user', content: 'I adopted a dog named Biscuit.', message_id: 'm1' }],
+        mode: 'fast',
+        async_mode: 'async',
+      }),
+    ).rejects.toThrow('kafka unreachable');
+    await until(() => scheduler.list().some((t) => t.status === 'completed'));
+    const { items } = await gateway.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
+    expect(items.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
+    await gateway.drain();
   });
 });
