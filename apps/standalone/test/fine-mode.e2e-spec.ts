@@ -82,4 +82,13 @@ describe('fine mode through the HTTP API (fake OpenAI-compatible server)', () =>
     const h = await s.http.get('/health').expect(200);
     expect(h.body).toMatchObject({ fine_mode: true, extractor_model: 'fake-extractor' });
   });
+
+  it('/metrics counts the LLM tokens the extractions used', async () => {
+    const m = (await s.http.get('/metrics').expect(200)).text;
+    const prompt = m
+      .split('\n')
+      .find((l) => l.startsWith('engram_llm_tokens_total{') && l.includes('model="fake-extractor"') && l.includes('kind="prompt"'));
+    expect(prompt).toContain('service="engram"');
+    expect(Number(prompt!.split(' ').pop())).toBeGreaterThan(0);
+  });
 });

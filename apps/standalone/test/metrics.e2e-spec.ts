@@ -67,3 +67,27 @@ describe('observability on the standalone server', () => {
     expect(health.headers['x-request-id']).toBeDefined();
   });
 });
+
+describe('ENGRAM_LOG_FORMAT=json on the standalone server', () => {
+  it('writes every log line, from boot to the access log, as one JSON object', async () => {
+    const out: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    let s: TestServer | undefined;
+    try {
+      s = await startTestServer({ ENGRAM_EMBEDDER: 'hashing', ENGRAM_LOG_FORMAT: 'json', ENGRAM_LOG_LEVEL: 'debug' });
+      await s.http.get('/health').set('x-request-id', 'json-log-1').expect(200);
+    } finally {
+      await s?.stop();
+      spy.mockRestore();
+    }
+    const lines = out.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((l) => l.service === 'engram' && typeof l.level === 'string')).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'request', route: '/health', status: 200, request_id: 'json-log-1' }),
+    );
+  });
+});
