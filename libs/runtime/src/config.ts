@@ -1,6 +1,12 @@
 import { z } from 'zod';
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+import {
+  checkCommonConfig,
+  COMMON_ENV,
+  commonConfigShape,
+  configError,
+  envBool,
+  readEnv,
+} from './common-config';
 
 /**
  * The one config object every cluster service builds at boot from ENGRAM_* (validated; boot fails
@@ -8,37 +14,14 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
  */
 export const ServiceConfigSchema = z.object({
   service: z.enum(['gateway', 'ingestion', 'mem-reader', 'scheduler', 'retrieval']),
-  host: z.string().min(1).default('127.0.0.1'),
+  // the common ENGRAM_* settings; grpcPort serves engram.v1.MemoryService (gateway) or the internal
+  // service (ingestion, retrieval)
+  ...commonConfigShape({ tokens: 256, overlap: 64 }),
   /** HTTP port: the REST API (gateway) or only /health + /ready (the others). */
   port: z.coerce.number().int().min(0).max(65535),
-  /** gRPC port (gateway: engram.v1.MemoryService; ingestion/retrieval: their internal service). */
-  grpcPort: z.coerce.number().int().min(1).max(65535).optional(),
-  defaultTenant: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
-    .default('default'),
-  windowTokens: z.coerce.number().int().min(32).max(8192).default(256),
-  windowOverlap: z.coerce.number().int().min(0).max(4096).default(64),
-  embedder: z.enum(['auto', 'onnx', 'openai', 'hashing']).default('auto'),
-  embeddingModelDir: z.string().optional(),
-  embeddingBaseUrl: z.string().url().optional(),
-  embeddingApiKey: z.string().optional(),
-  embeddingModel: z.string().optional(),
-  embeddingDimensions: z.coerce.number().int().min(8).max(8192).optional(),
-  bodyLimit: z.string().default('20mb'),
-  swagger: bool.default('true'),
-  logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-  /** `text` for humans, `json` for one JSON object per line (log shippers). */
-  logFormat: z.enum(['text', 'json']).default('text'),
   opensearchUrl: z.string().url(),
   milvusAddress: z.string().min(1),
   neo4jUri: z.string().min(1),
-  neo4jUser: z.string().optional(),
-  neo4jPassword: z.string().optional(),
-  clusterNamespace: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _')
-    .default('engram'),
   kafkaBrokers: z.string().min(1),
   /** Prefix of consumer group ids, so two topologies can share one Kafka. */
   groupPrefix: z
@@ -52,7 +35,7 @@ export const ServiceConfigSchema = z.object({
   ingestionAddress: z.string().min(1).optional(),
   retrievalAddress: z.string().min(1).optional(),
   /** Async adds publish raw-input events for the mem-reader (fine mode); off = fast mode only. */
-  fineMode: bool.default('true'),
+  fineMode: envBool.default('true'),
   /**
    * Gateway: how long an `async_mode=sync` + `mode=fine` add waits for the mem-reader (through Kafka)
    * before answering with the accepted raw memories and the task still running.
@@ -65,28 +48,7 @@ export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export type ServiceName = ServiceConfig['service'];
 
 const ENV: Record<string, keyof ServiceConfig> = {
-  ENGRAM_HOST: 'host',
-  ENGRAM_PORT: 'port',
-  ENGRAM_GRPC_PORT: 'grpcPort',
-  ENGRAM_DEFAULT_TENANT: 'defaultTenant',
-  ENGRAM_WINDOW_TOKENS: 'windowTokens',
-  ENGRAM_WINDOW_OVERLAP: 'windowOverlap',
-  ENGRAM_EMBEDDER: 'embedder',
-  ENGRAM_EMBEDDING_MODEL_DIR: 'embeddingModelDir',
-  ENGRAM_EMBEDDING_BASE_URL: 'embeddingBaseUrl',
-  ENGRAM_EMBEDDING_API_KEY: 'embeddingApiKey',
-  ENGRAM_EMBEDDING_MODEL: 'embeddingModel',
-  ENGRAM_EMBEDDING_DIMENSIONS: 'embeddingDimensions',
-  ENGRAM_BODY_LIMIT: 'bodyLimit',
-  ENGRAM_SWAGGER: 'swagger',
-  ENGRAM_LOG_LEVEL: 'logLevel',
-  ENGRAM_LOG_FORMAT: 'logFormat',
-  ENGRAM_OPENSEARCH_URL: 'opensearchUrl',
-  ENGRAM_MILVUS_ADDRESS: 'milvusAddress',
-  ENGRAM_NEO4J_URI: 'neo4jUri',
-  ENGRAM_NEO4J_USER: 'neo4jUser',
-  ENGRAM_NEO4J_PASSWORD: 'neo4jPassword',
-  ENGRAM_CLUSTER_NAMESPACE: 'clusterNamespace',
+  ...COMMON_ENV,
   ENGRAM_KAFKA_BROKERS: 'kafkaBrokers',
   ENGRAM_GROUP_PREFIX: 'groupPrefix',
   ENGRAM_FINE_MODE: 'fineMode',
@@ -113,28 +75,13 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv):
   const raw: Record<string, string | number> = { service, port: DEFAULT_PORTS[service] };
   const grpc = DEFAULT_GRPC_PORTS[service];
   if (grpc !== undefined) raw['grpcPort'] = grpc;
-  for (const [k, field] of Object.entries(ENV))
-    if (env[k] !== undefined && env[k] !== '') raw[field] = env[k]!;
-  const r = ServiceConfigSchema.refine((c) => c.windowOverlap < c.windowTokens, {
-    message: 'windowOverlap must be smaller than windowTokens',
-    path: ['windowOverlap'],
-  })
-    .refine(
-      (c) => c.embedder !== 'openai' || (c.embeddingBaseUrl && c.embeddingModel && c.embeddingDimensions),
-      {
-        message:
-          'embedder=openai needs ENGRAM_EMBEDDING_BASE_URL, ENGRAM_EMBEDDING_MODEL and ENGRAM_EMBEDDING_DIMENSIONS',
-        path: ['embedder'],
-      },
-    )
+  readEnv(ENV, env, raw);
+  const r = ServiceConfigSchema.superRefine(checkCommonConfig)
     .refine((c) => !c.ingestionAddress === !c.retrievalAddress, {
       message: 'set both ENGRAM_INGESTION_ADDRESS and ENGRAM_RETRIEVAL_ADDRESS, or neither',
       path: ['ingestionAddress'],
     })
     .safeParse(raw);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid ${service} configuration: ${issues}`);
-  }
+  if (!r.success) throw configError(`${service} configuration`, r.error);
   return r.data;
 }

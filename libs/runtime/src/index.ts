@@ -1,4 +1,5 @@
 export * from './config';
+export * from './common-config';
 export * from './embedder';
 export * from './fine-mode';
 export * from './cluster';
