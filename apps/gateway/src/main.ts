@@ -15,12 +15,14 @@ import {
   useServiceLogger,
   VERSION,
 } from '@engram/runtime';
+import { TaskTracker, type MemoryApi } from '@engram/memory-core';
 
 /**
- * The cluster's front door: MemOS REST (+ engram.v1.MemoryService over gRPC) on the memory core over
- * the cluster stores. With ENGRAM_INGESTION_ADDRESS + ENGRAM_RETRIEVAL_ADDRESS, adds go to the ingestion
- * service and searches to the retrieval service over gRPC (internal.proto); without, the gateway runs
- * them itself (fast path + raw-input events for the mem-reader). Task status
+ * The cluster's front door: MemOS REST (+ engram.v1.MemoryService over gRPC). With
+ * ENGRAM_INGESTION_ADDRESS + ENGRAM_RETRIEVAL_ADDRESS it holds no stores: writes (add, delete) go to the
+ * ingestion service and reads (search, get, list) to the retrieval service over gRPC (internal.proto);
+ * without, it runs the memory core over the cluster stores itself (fast path + raw-input events for the
+ * mem-reader). Task status
  * comes from the task-events topic, so /product/scheduler/* sees the mem-reader's progress.
  */
 async function main(): Promise<void> {
@@ -31,18 +33,22 @@ async function main(): Promise<void> {
   lc.exitOnSignals(cfg.shutdownTimeoutMs);
   const metrics = createServiceMetrics(cfg);
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
-  const core = await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
-  // with ingestion/retrieval addresses, adds and searches go there over internal.proto
+  // remote mode opens no stores and no embedder: its tracker is fed from task events below
   const remote = cfg.ingestionAddress
-    ? new RemoteMemory(core.memory, { ingestion: cfg.ingestionAddress, retrieval: cfg.retrievalAddress! })
+    ? new RemoteMemory(new TaskTracker(), {
+        ingestion: cfg.ingestionAddress,
+        retrieval: cfg.retrievalAddress!,
+      })
     : null;
-  const memory = remote ?? core.memory;
+  const core = remote
+    ? null
+    : await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+  const memory: MemoryApi = remote ?? core!.memory;
   const describe = () => ({
     shape: 'cluster',
     add_search: remote ? { ingestion: cfg.ingestionAddress, retrieval: cfg.retrievalAddress } : 'in-process',
-    stores: 'cluster',
-    embedder: core.embedder.id,
-    dimension: core.embedder.dimension,
+    stores: core ? 'cluster' : 'none (ingestion/retrieval)',
+    ...(core ? { embedder: core.embedder.id, dimension: core.embedder.dimension } : {}),
     fine_mode: cfg.fineMode ? 'mem-reader' : false,
   });
   const modules = [
@@ -54,15 +60,15 @@ async function main(): Promise<void> {
       ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
       : []),
   ];
-  metrics.watch({ bus, tasks: () => core.memory.tasks.summary() });
+  metrics.watch({ bus, tasks: () => memory.tasks.summary() });
   const app = await createServiceApp(cfg, lc, modules, { health: false, describe }, metrics);
   // every gateway instance sees every task event (its own group), for its scheduler routes
-  const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), core.memory.tasks);
+  const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), memory.tasks);
   lc.onShutdown('stop task-events consumer', () => tasks.close());
-  lc.onShutdown('drain background work', () => core.memory.drain());
+  lc.onShutdown('drain background work', () => core?.memory.drain());
   lc.onShutdown('close gRPC clients', () => remote?.close());
   lc.onShutdown('close bus', () => bus.close());
-  lc.onShutdown('close stores', () => core.close());
+  lc.onShutdown('close stores', () => core?.close());
   if (cfg.swagger) mountOpenApi(app, VERSION);
   if (cfg.grpcPort) {
     app.connectMicroservice(
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
   }
   await app.listen(cfg.port, cfg.host);
   lc.markReady();
-  if (cfg.fineMode && !remote) {
+  if (cfg.fineMode && core) {
     // outbox relay: raw memories a crash left pending (written, maybe never published) go out again
     void core.memory
       .resumePendingExtractions()

@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { ValidationError, parseFilter } from '@engram/domain';
 import { HashingEmbedder } from '@engram/embedding';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
-import { MemoryService, type SearchCommand } from '@engram/memory-core';
+import { MemoryService, TaskTracker, type SearchCommand } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { RemoteMemory } from './remote-memory';
 
@@ -38,6 +38,22 @@ const search = (query: string, over: Partial<SearchCommand> = {}): SearchCommand
   ...over,
 });
 
+const startServers = (memory: MemoryService, ports: { ingestion: number; retrieval: number }) =>
+  Promise.all(
+    (['ingestion', 'retrieval'] as const).map(async (service) => {
+      const app = await NestFactory.createMicroservice(InternalGrpcModule.register({ memory, service }), {
+        ...grpcServerOptions({
+          host: '127.0.0.1',
+          port: ports[service],
+          services: INTERNAL_GRPC_SERVICES[service],
+        }),
+        logger: false,
+      });
+      await app.listen();
+      return app;
+    }),
+  );
+
 /** The gateway's remote memory against real ingestion and retrieval gRPC servers (embedded stores). */
 describe('RemoteMemory over internal.proto', () => {
   let dir: string;
@@ -52,21 +68,8 @@ describe('RemoteMemory over internal.proto', () => {
     stores = await openEmbeddedStores({ dataDir: dir, dimension: embedder.dimension });
     memory = new MemoryService({ ...stores, embedder, window: { maxTokens: 256, overlapTokens: 32 } });
     const ports = { ingestion: await freePort(), retrieval: await freePort() };
-    servers = await Promise.all(
-      (['ingestion', 'retrieval'] as const).map(async (service) => {
-        const app = await NestFactory.createMicroservice(InternalGrpcModule.register({ memory, service }), {
-          ...grpcServerOptions({
-            host: '127.0.0.1',
-            port: ports[service],
-            services: INTERNAL_GRPC_SERVICES[service],
-          }),
-          logger: false,
-        });
-        await app.listen();
-        return app;
-      }),
-    );
-    remote = new RemoteMemory(memory, {
+    servers = await startServers(memory, ports);
+    remote = new RemoteMemory(memory.tasks, {
       ingestion: `127.0.0.1:${ports.ingestion}`,
       retrieval: `127.0.0.1:${ports.retrieval}`,
     });
@@ -122,5 +125,105 @@ describe('RemoteMemory over internal.proto', () => {
       }),
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(remote.search(search('  '))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('gets, lists and deletes through retrieval and ingestion, as the local core would', async () => {
+    const add = (content: string, session: string) =>
+      remote.add({
+        tenant_id: 't',
+        user_id: 'u',
+        session_id: session,
+        cube_ids: ['reads'],
+        messages: [{ role: 'user', content }],
+        mode: 'fast',
+        async_mode: 'sync',
+      });
+    const a = (await add('I live in Porto.', 'r1')).memories[0]!.memory_id;
+    const b = (await add('I play the cello.', 'r2')).memories[0]!.memory_id;
+    expect(await remote.getByIds('t', [b, 'nope', a])).toEqual(await memory.getByIds('t', [b, a]));
+    expect(await remote.getByIds('other', [a])).toEqual([]);
+
+    const listed = await remote.getMemories({
+      tenant_id: 't',
+      cube_ids: ['reads'],
+      filter: parseFilter({ session_id: 'r1' }),
+      page: 1,
+      page_size: 5,
+    });
+    expect(listed).toEqual({ items: await memory.getByIds('t', [a]), total: 1 });
+
+    await expect(remote.delete({ tenant_id: 't', kind: 'ids', ids: [a], cube_ids: [] })).resolves.toEqual([]);
+    await expect(
+      remote.delete({ tenant_id: 't', kind: 'ids', ids: [a], cube_ids: ['reads'] }),
+    ).resolves.toEqual([a]);
+    const byFilter = { tenant_id: 't', kind: 'filter' as const, filter: parseFilter({ session_id: 'r2' })! };
+    await expect(remote.delete({ ...byFilter, cube_ids: ['reads'] })).resolves.toEqual([b]);
+    expect((await remote.getMemories({ tenant_id: 't', cube_ids: ['reads'], filter: null })).total).toBe(0);
+    // the ingestion service's INVALID_ARGUMENT is the gateway's 400
+    await expect(remote.delete(byFilter)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+/** grpc-js fails calls fast while it reconnects: the gateway retries within the call's deadline. */
+describe('RemoteMemory retries', () => {
+  let dir: string;
+  let stores: EmbeddedStores;
+  let memory: MemoryService;
+  const embedder = new HashingEmbedder();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'engram-retry-'));
+    stores = await openEmbeddedStores({ dataDir: dir, dimension: embedder.dimension });
+    memory = new MemoryService({ ...stores, embedder, window: { maxTokens: 256, overlapTokens: 32 } });
+  });
+  afterAll(async () => {
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an add and a read made while the services are down succeed once they come up', async () => {
+    const ports = { ingestion: await freePort(), retrieval: await freePort() };
+    const remote = new RemoteMemory(new TaskTracker(), {
+      ingestion: `127.0.0.1:${ports.ingestion}`,
+      retrieval: `127.0.0.1:${ports.retrieval}`,
+    });
+    const added = remote.add({
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's',
+      cube_ids: ['retry'],
+      messages: [{ role: 'user', content: 'I moved to Berlin last spring.' }],
+      mode: 'fast',
+      async_mode: 'sync',
+    });
+    const listed = remote.getMemories({ tenant_id: 't', cube_ids: ['retry'], filter: null });
+    await new Promise((r) => setTimeout(r, 400)); // the first attempts fail with UNAVAILABLE
+    const servers = await startServers(memory, ports);
+    try {
+      const r = await added;
+      expect(r.memories).toHaveLength(1);
+      expect((await listed).items.length).toBeLessThanOrEqual(1);
+      expect(await remote.getByIds('t', [r.memories[0]!.memory_id])).toHaveLength(1);
+    } finally {
+      remote.close();
+      for (const s of servers) await s.close();
+    }
+  });
+
+  it('gives up at the deadline when nothing comes up, as a 5xx (not a validation error)', async () => {
+    const port = await freePort();
+    const remote = new RemoteMemory(
+      new TaskTracker(),
+      { ingestion: `127.0.0.1:${port}`, retrieval: `127.0.0.1:${port}` },
+      { deadlineMs: 500, backoff: { baseMs: 100, maxMs: 100 } },
+    );
+    const started = Date.now();
+    const err = await remote.getByIds('t', ['x']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toMatch(/^retrieval: /);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300); // it retried until the deadline was near
+    expect(Date.now() - started).toBeLessThan(3_000);
+    remote.close();
   });
 });

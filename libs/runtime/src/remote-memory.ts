@@ -1,24 +1,43 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { IngestionServiceClient, RetrievalServiceClient } from '@engram/contracts';
 import {
-  IngestionServiceClient,
-  RetrievalServiceClient,
-  type IngestResponse,
-  type RetrievalServiceSearchResponse,
-} from '@engram/contracts';
-import { contentHash, UnavailableError, ValidationError, type MemoryType } from '@engram/domain';
+  contentHash,
+  UnavailableError,
+  ValidationError,
+  type ChatMessage,
+  type MemoryItem,
+  type MemoryType,
+} from '@engram/domain';
 import type {
   AddCommand,
   AddResult,
+  DeleteCommand,
+  GetMemoriesCommand,
+  GetMemoriesResult,
   MemoryApi,
-  MemoryService,
   SearchCommand,
   SearchOutcome,
   TaskStatus,
+  TaskTracker,
 } from '@engram/memory-core';
 import { normalizeMessages } from '@engram/reader';
-import { filterJson, fromWireBucket, toWireAdd } from './wire';
+import {
+  callWithRetry,
+  INTERNAL_CHANNEL_OPTIONS,
+  READ_RETRY,
+  WRITE_RETRY,
+  type RetryPolicy,
+  type UnaryMethod,
+} from './grpc-retry';
+import { filterJson, fromWireBucket, fromWireItem, toWireAdd } from './wire';
 
-const DEADLINE_MS = 60_000;
+export interface RemoteMemoryOptions {
+  /** Budget per call, retries included. */
+  deadlineMs?: number;
+  /** Budget per read attempt (a hung read is retried within the call's budget). */
+  readAttemptMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
 
 /** A downstream gRPC error as the gateway's own: invalid input stays a 400, the rest a 5xx. */
 function fromGrpc(service: string, err: ServiceError): Error {
@@ -28,41 +47,43 @@ function fromGrpc(service: string, err: ServiceError): Error {
 }
 
 /**
- * The cluster gateway's memory API: adds go to the ingestion service and searches to the retrieval
- * service over internal.proto; reads and deletes by id or filter, and task status (fed from task
- * events), stay on the gateway's own memory core over the same stores.
+ * The cluster gateway's memory API, holding no stores: writes (add, delete) go to the ingestion service
+ * and reads (search, get, list) to the retrieval service over internal.proto; task status comes from
+ * a tracker fed by the task-events topic.
  */
 export class RemoteMemory implements MemoryApi {
   private readonly ingestion: InstanceType<typeof IngestionServiceClient>;
   private readonly retrieval: InstanceType<typeof RetrievalServiceClient>;
+  private readonly write: RetryPolicy;
+  private readonly read: RetryPolicy;
 
   constructor(
-    private readonly local: MemoryService,
+    readonly tasks: TaskTracker,
     addresses: { ingestion: string; retrieval: string },
+    opts: RemoteMemoryOptions = {},
   ) {
-    this.ingestion = new IngestionServiceClient(addresses.ingestion, credentials.createInsecure());
-    this.retrieval = new RetrievalServiceClient(addresses.retrieval, credentials.createInsecure());
-  }
-
-  get tasks(): MemoryService['tasks'] {
-    return this.local.tasks;
+    const insecure = credentials.createInsecure();
+    this.ingestion = new IngestionServiceClient(addresses.ingestion, insecure, INTERNAL_CHANNEL_OPTIONS);
+    this.retrieval = new RetrievalServiceClient(addresses.retrieval, insecure, INTERNAL_CHANNEL_OPTIONS);
+    const deadlineMs = opts.deadlineMs ?? 60_000;
+    const backoff = { baseDelayMs: opts.backoff?.baseMs ?? 100, maxDelayMs: opts.backoff?.maxMs ?? 2_000 };
+    this.write = { deadlineMs, retryOn: WRITE_RETRY, ...backoff };
+    this.read = { deadlineMs, attemptMs: opts.readAttemptMs ?? 20_000, retryOn: READ_RETRY, ...backoff };
   }
 
   async add(cmd: AddCommand): Promise<AddResult> {
     // validated and given ids here, so a bad request is a 400 at the gateway and ids are the caller's
     const messages = normalizeMessages(cmd.messages, cmd.idempotency_key ?? contentHash(cmd.messages));
-    const r = await new Promise<IngestResponse>((resolve, reject) =>
-      this.ingestion.ingest(
-        {
-          tenant_id: cmd.tenant_id,
-          request: toWireAdd(cmd, messages),
-          ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
-        },
-        new Metadata(),
-        { deadline: Date.now() + DEADLINE_MS },
-        (err, res) => (err ? reject(fromGrpc('ingestion', err)) : resolve(res)),
-      ),
-    );
+    return this.ingest(cmd, messages);
+  }
+
+  /** IngestionService.Ingest; retried on UNAVAILABLE: memory and task ids are deterministic. */
+  private async ingest(cmd: AddCommand, messages: ChatMessage[]): Promise<AddResult> {
+    const r = await this.call('ingestion', this.ingestion.ingest.bind(this.ingestion), this.write, {
+      tenant_id: cmd.tenant_id,
+      request: toWireAdd(cmd, messages),
+      ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
+    });
     return {
       memories: r.memories.map((m) => ({ ...m, memory_type: m.memory_type as MemoryType })),
       task_id: r.task_id,
@@ -74,37 +95,71 @@ export class RemoteMemory implements MemoryApi {
   async search(cmd: SearchCommand): Promise<SearchOutcome> {
     const started = performance.now();
     if (!cmd.query.trim()) throw new ValidationError('query must not be empty');
-    const r = await new Promise<RetrievalServiceSearchResponse>((resolve, reject) =>
-      this.retrieval.search(
-        {
-          tenant_id: cmd.tenant_id,
-          query: cmd.query,
-          cube_ids: cmd.cube_ids,
-          top_k: cmd.top_k,
-          relativity: cmd.relativity,
-          dedup: cmd.dedup,
-          filter_json: filterJson(cmd.filter),
-          ...(cmd.session_id ? { session_id: cmd.session_id } : {}),
-          memory_types: cmd.memory_types ?? [],
-          quotas: {
-            pref: cmd.include_preference ? cmd.pref_top_k : 0,
-            tool: cmd.search_tool_memory ? cmd.tool_mem_top_k : 0,
-            skill: cmd.include_skill_memory ? cmd.skill_mem_top_k : 0,
-          },
-          query_embedding: [],
-          embedder_id: '',
-        },
-        new Metadata(),
-        { deadline: Date.now() + DEADLINE_MS },
-        (err, res) => (err ? reject(fromGrpc('retrieval', err)) : resolve(res)),
-      ),
-    );
+    const r = await this.call('retrieval', this.retrieval.search.bind(this.retrieval), this.read, {
+      tenant_id: cmd.tenant_id,
+      query: cmd.query,
+      cube_ids: cmd.cube_ids,
+      top_k: cmd.top_k,
+      relativity: cmd.relativity,
+      dedup: cmd.dedup,
+      filter_json: filterJson(cmd.filter),
+      ...(cmd.session_id ? { session_id: cmd.session_id } : {}),
+      memory_types: cmd.memory_types ?? [],
+      quotas: {
+        pref: cmd.include_preference ? cmd.pref_top_k : 0,
+        tool: cmd.search_tool_memory ? cmd.tool_mem_top_k : 0,
+        skill: cmd.include_skill_memory ? cmd.skill_mem_top_k : 0,
+      },
+      query_embedding: [],
+      embedder_id: '',
+    });
     return { buckets: r.buckets.map(fromWireBucket), took_ms: performance.now() - started };
   }
 
-  getMemories: MemoryService['getMemories'] = (cmd) => this.local.getMemories(cmd);
-  getByIds: MemoryService['getByIds'] = (tenantId, ids) => this.local.getByIds(tenantId, ids);
-  delete: MemoryService['delete'] = (cmd) => this.local.delete(cmd);
+  async getMemories(cmd: GetMemoriesCommand): Promise<GetMemoriesResult> {
+    const r = await this.call('retrieval', this.retrieval.list.bind(this.retrieval), this.read, {
+      tenant_id: cmd.tenant_id,
+      cube_ids: cmd.cube_ids,
+      filter_json: filterJson(cmd.filter),
+      ...(cmd.page !== undefined ? { page: cmd.page } : {}),
+      ...(cmd.page_size !== undefined ? { page_size: cmd.page_size } : {}),
+    });
+    return { items: r.memories.map(fromWireItem), total: r.total };
+  }
+
+  async getByIds(tenantId: string, ids: string[]): Promise<MemoryItem[]> {
+    const r = await this.call('retrieval', this.retrieval.getByIds.bind(this.retrieval), this.read, {
+      tenant_id: tenantId,
+      memory_ids: ids,
+    });
+    return r.memories.map(fromWireItem);
+  }
+
+  /** IngestionService.Delete; retried on UNAVAILABLE (a repeat finds fewer ids, deletes nothing more). */
+  async delete(cmd: DeleteCommand): Promise<string[]> {
+    // proto3 cannot tell "no cubes given" from "none": an explicit empty restriction matches nothing
+    if (cmd.kind === 'ids' && cmd.ids.length && cmd.cube_ids?.length === 0) return [];
+    const r = await this.call('ingestion', this.ingestion.delete.bind(this.ingestion), this.write, {
+      tenant_id: cmd.tenant_id,
+      memory_ids: cmd.kind === 'ids' ? cmd.ids : [],
+      filter_json: cmd.kind === 'filter' ? filterJson(cmd.filter) : '',
+      cube_ids: cmd.cube_ids ?? [],
+    });
+    return r.memory_ids;
+  }
+
+  private async call<Req, Res>(
+    service: string,
+    method: UnaryMethod<Req, Res>,
+    policy: RetryPolicy,
+    req: Req,
+  ): Promise<Res> {
+    try {
+      return await callWithRetry(method, req, policy);
+    } catch (err) {
+      throw fromGrpc(service, err as ServiceError);
+    }
+  }
 
   close(): void {
     this.ingestion.close();
