@@ -6,12 +6,13 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { resolveDefaultEmbedder } from '@engram/embedding';
 import { MemoryService } from '@engram/memory-core';
 import { DEFAULT_SCORING, relativity, type RelevanceFeatures, type ScoringModel } from '@engram/retrieval';
 import { openEmbeddedStores } from '@engram/storage-embedded';
 import { loadLocomo } from '../src/data/locomo';
+import { locomoFile } from '../src/util/paths';
 
 interface Row {
   conv: number;
@@ -28,7 +29,7 @@ const arg = (name: string, def: string) => {
 };
 
 async function main() {
-  const dataFile = resolve(process.env.ENGRAM_DATA_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'data'), 'locomo', 'locomo10.dev.json');
+  const dataFile = locomoFile();
   const convs = loadLocomo(dataFile);
   const fitSet = arg('fit', '0,1,2').split(',').map(Number);
   const testSet = arg('test', '3,4').split(',').map(Number);

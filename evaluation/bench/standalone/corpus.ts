@@ -3,8 +3,8 @@
  * variations (speaker names, places, pets, weekdays, numbers, chat times) so any number of distinct,
  * realistic conversations can be generated deterministically by index.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { locomoFile, repoRoot } from '../../src/util/paths';
 
 /** Bump when the generator changes: a data dir loaded from another version is refused. */
 export const CORPUS_VERSION = 'locomo-pairs-v2';
@@ -43,20 +43,8 @@ export interface LocomoCorpus {
   speakers: string[];
 }
 
-export function repoRoot(from: string = __dirname): string {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
-  }
-}
-
-/** ENGRAM_EVAL_DATA, else ../shared/data beside the repo (ENGRAM_DATA_DIR is the server's own setting). */
-export function locomoFile(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env['ENGRAM_EVAL_DATA']
-    ? resolve(env['ENGRAM_EVAL_DATA'])
-    : resolve(repoRoot(), '..', 'shared', 'data');
-  return join(root, 'locomo', 'locomo10.dev.json');
-}
+// the harness's: ENGRAM_EVAL_DATA, else ../shared/data beside the repo
+export { locomoFile, repoRoot };
 
 const MONTHS = [
   'january',

@@ -48,7 +48,7 @@ Run:
   --resamples <n>          bootstrap resamples (default 1000)
   --data-file <path>       LoCoMo JSON (default <data>/locomo/locomo10.dev.json)
   --baseline-only          LoCoMo: BM25 and oracle rows only, no server
-Env: ENGRAM_DATA_DIR (default ../shared/data beside the repo),
+Env: ENGRAM_EVAL_DATA (default ../shared/data beside the repo),
      ENGRAM_JUDGE_BASE_URL, ENGRAM_JUDGE_API_KEY, ENGRAM_JUDGE_MODEL (LLM-judge mode, LoCoMo only)`;
 
 export class UsageError extends Error {}

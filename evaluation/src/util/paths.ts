@@ -12,9 +12,12 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-/** CI clones the repo beside `shared/`, so the data lives at ../shared/data unless overridden. */
+/**
+ * CI clones the repo beside `shared/`, so the data lives at ../shared/data unless ENGRAM_EVAL_DATA says
+ * otherwise (not ENGRAM_DATA_DIR: that is the server's own data directory).
+ */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['ENGRAM_DATA_DIR'] ? resolve(env['ENGRAM_DATA_DIR']) : resolve(repoRoot(), '..', 'shared', 'data');
+  return env['ENGRAM_EVAL_DATA'] ? resolve(env['ENGRAM_EVAL_DATA']) : resolve(repoRoot(), '..', 'shared', 'data');
 }
 
 export function locomoFile(env: NodeJS.ProcessEnv = process.env): string {
