@@ -6,6 +6,7 @@ import {
   type BusObserver,
   checkOutgoing,
   checkSubscribeOptions,
+  compareLag,
   type ConsumerLag,
   DEFAULT_DEAD_LETTER_TOPIC,
   deliverMessage,
@@ -242,10 +243,7 @@ export class InProcessMessageBus implements MessageBus {
         });
       }
     }
-    return out.sort(
-      (a, b) =>
-        a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic) || a.partition - b.partition,
-    );
+    return out.sort(compareLag);
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type BusObserver,
   checkOutgoing,
   checkSubscribeOptions,
+  compareLag,
   type ConsumerLag,
   DEFAULT_DEAD_LETTER_TOPIC,
   deliverMessage,
@@ -216,10 +217,7 @@ export class KafkaMessageBus implements MessageBus {
         }
       }
     }
-    return out.sort(
-      (a, b) =>
-        a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic) || a.partition - b.partition,
-    );
+    return out.sort(compareLag);
   }
 
   close(): Promise<void> {

@@ -144,6 +144,11 @@ export interface ConsumerLag {
   lag: number;
 }
 
+/** The order of a `lag()` report: by group, topic, then partition. */
+export function compareLag(a: ConsumerLag, b: ConsumerLag): number {
+  return a.groupId.localeCompare(b.groupId) || a.topic.localeCompare(b.topic) || a.partition - b.partition;
+}
+
 export type DeliveryOutcome = 'ok' | 'retry' | 'dead-letter' | 'aborted';
 
 /** Metrics hooks. Called synchronously; must not throw (errors are swallowed) and must be cheap. */
