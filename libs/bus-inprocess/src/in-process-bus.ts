@@ -213,6 +213,7 @@ export class InProcessMessageBus implements MessageBus {
           await member.whenDrained();
           const i = group.members.indexOf(member);
           if (i >= 0) group.members.splice(i, 1);
+          if (options.ephemeral && !group.members.length) this.groups.delete(group.id);
           this.subscriptions.delete(sub);
         })()),
     };

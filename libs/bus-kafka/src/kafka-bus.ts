@@ -90,6 +90,8 @@ export class KafkaMessageBus implements MessageBus {
   private readonly subscriptions = new Set<KafkaSubscription>();
   /** Topics each group consumes through this bus (kept after close, for lag()). */
   private readonly groupTopics = new Map<string, Set<string>>();
+  /** Groups subscribed with `ephemeral`: deleted from Kafka once no subscription here uses them. */
+  private readonly ephemeralGroups = new Set<string>();
   private replicationFactor?: number;
   private closing = false;
   private closed?: Promise<void>;
@@ -171,13 +173,37 @@ export class KafkaMessageBus implements MessageBus {
       onClosed: () => this.subscriptions.delete(sub),
     });
     this.subscriptions.add(sub);
+    if (options.ephemeral) this.ephemeralGroups.add(options.groupId);
     try {
       await sub.start(this.opts.joinTimeoutMs ?? 60_000);
     } catch (err) {
       await sub.close().catch(() => undefined);
+      await this.dropEphemeralGroups();
       throw err;
     }
-    return sub;
+    if (!options.ephemeral) return sub;
+    return {
+      groupId: sub.groupId,
+      topics: sub.topics,
+      close: async () => {
+        await sub.close();
+        await this.dropEphemeralGroups();
+      },
+    };
+  }
+
+  /** Deletes the ephemeral groups no open subscription of this bus still uses (best effort). */
+  private async dropEphemeralGroups(): Promise<void> {
+    const live = new Set([...this.subscriptions].map((s) => s.groupId));
+    const idle = [...this.ephemeralGroups].filter((g) => !live.has(g));
+    if (!idle.length) return;
+    for (const g of idle) {
+      this.ephemeralGroups.delete(g);
+      this.groupTopics.delete(g); // nothing left to report lag for
+    }
+    await this.admin.deleteGroups(idle).catch((err: unknown) => {
+      this.log.warn(`could not delete ephemeral consumer groups ${idle.join(', ')}: ${String(err)}`);
+    });
   }
 
   async lag(groupId?: string): Promise<ConsumerLag[]> {
@@ -224,6 +250,7 @@ export class KafkaMessageBus implements MessageBus {
     return (this.closed ??= (async () => {
       this.closing = true;
       const results = await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+      await this.dropEphemeralGroups();
       await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

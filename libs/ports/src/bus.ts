@@ -122,6 +122,13 @@ export interface SubscribeOptions {
   retry?: Partial<RetryPolicy>;
   /** Where a group with no committed offset starts: the oldest retained message (default) or new ones only. */
   fromBeginning?: boolean;
+  /**
+   * The group is this subscriber's alone (a per-process view, e.g. every scheduler replica folding
+   * every task event): its committed offsets are deleted when the subscription closes, so replicas
+   * that come and go leave no groups behind. A crashed process's group is left to the broker's offset
+   * retention.
+   */
+  ephemeral?: boolean;
 }
 
 export interface Subscription {

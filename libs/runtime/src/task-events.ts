@@ -81,13 +81,18 @@ export class TaskStateFolder {
   }
 }
 
-/** Feeds a tracker from the task-events topic (the scheduler; the gateway for its own status routes). */
+/**
+ * Feeds a tracker from the task-events topic (the scheduler; the gateway for its own status routes).
+ * Every replica folds every event from the beginning under a group of its own, deleted again when the
+ * subscription closes (`ephemeral`).
+ */
 export function subscribeTasks(bus: MessageBus, group: string, tracker: TaskTracker): Promise<Subscription> {
   const folder = new TaskStateFolder(tracker);
   return bus.subscribe({
     topic: TOPICS.taskEvents,
     groupId: group,
     fromBeginning: true,
+    ephemeral: true,
     handler: async (m) => folder.apply(decodeEvent(TOPICS.taskEvents, m.value)),
   });
 }

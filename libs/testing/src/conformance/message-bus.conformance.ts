@@ -504,6 +504,43 @@ export function describeMessageBusConformance(name: string, opts: MessageBusConf
     );
 
     it(
+      'forgets an ephemeral group when its subscription closes (a durable one keeps its offsets)',
+      async () => {
+        const bus = await open();
+        const topic = topicName('ephemeral');
+        await bus.publish(topic, [{ key: 'k', value: 'v1' }]);
+        const ephemeral = group('ephemeral');
+        const durable = group('durable');
+        const subscribe = (groupId: string, got: string[], isEphemeral: boolean) =>
+          bus.subscribe({
+            topic,
+            groupId,
+            fromBeginning: true,
+            ephemeral: isEphemeral,
+            handler: async (m) => {
+              got.push(m.value.toString('utf8'));
+            },
+          });
+        const first = { e: [] as string[], d: [] as string[] };
+        const e1 = await subscribe(ephemeral, first.e, true);
+        const d1 = await subscribe(durable, first.d, false);
+        await waitFor(
+          () => first.e.length >= 1 && first.d.length >= 1,
+          timeout,
+          () => 'first delivery',
+        );
+        await e1.close();
+        await d1.close();
+        // the ephemeral group's offsets are gone; the durable group's stay, caught up
+        expect((await bus.lag(ephemeral)).filter((l) => l.topic === topic)).toEqual([]);
+        const durableLag = (await bus.lag(durable)).filter((l) => l.topic === topic);
+        expect(durableLag.length).toBeGreaterThan(0);
+        expect(sumLag(durableLag, topic)).toBe(0);
+      },
+      timeout,
+    );
+
+    it(
       'rejects publish after close, and close is idempotent',
       async () => {
         const bus = await open();
