@@ -9,6 +9,7 @@ import {
   groupId,
   loadServiceConfig,
   openCore,
+  publishTask,
   RemoteMemory,
   ServiceLifecycle,
   subscribeTasks,
@@ -35,14 +36,20 @@ async function main(): Promise<void> {
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   // remote mode opens no stores and no embedder: its tracker is fed from task events below
   const remote = cfg.ingestionAddress
-    ? new RemoteMemory(new TaskTracker(), {
-        ingestion: cfg.ingestionAddress,
-        retrieval: cfg.retrievalAddress!,
-      })
+    ? new RemoteMemory(
+        new TaskTracker(),
+        { ingestion: cfg.ingestionAddress, retrieval: cfg.retrievalAddress! },
+        { syncFineTimeoutMs: cfg.syncFineTimeoutMs },
+      )
     : null;
   const core = remote
     ? null
-    : await openCore(cfg, { dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null });
+    : await openCore(cfg, {
+        dispatcher: cfg.fineMode ? new BusExtractionDispatcher(bus) : null,
+        // its tracker follows task events (below), so sync fine adds can wait for the mem-reader
+        syncFineTimeoutMs: cfg.syncFineTimeoutMs,
+        announceTask: (t) => publishTask(bus, t),
+      });
   const memory: MemoryApi = remote ?? core!.memory;
   const describe = () => ({
     shape: 'cluster',

@@ -8,17 +8,18 @@ import {
   type MemoryItem,
   type MemoryType,
 } from '@engram/domain';
-import type {
-  AddCommand,
-  AddResult,
-  DeleteCommand,
-  GetMemoriesCommand,
-  GetMemoriesResult,
-  MemoryApi,
-  SearchCommand,
-  SearchOutcome,
-  TaskStatus,
-  TaskTracker,
+import {
+  awaitExtraction,
+  type AddCommand,
+  type AddResult,
+  type DeleteCommand,
+  type GetMemoriesCommand,
+  type GetMemoriesResult,
+  type MemoryApi,
+  type SearchCommand,
+  type SearchOutcome,
+  type TaskStatus,
+  type TaskTracker,
 } from '@engram/memory-core';
 import { normalizeMessages } from '@engram/reader';
 import {
@@ -37,6 +38,11 @@ export interface RemoteMemoryOptions {
   /** Budget per read attempt (a hung read is retried within the call's budget). */
   readAttemptMs?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /**
+   * `async_mode=sync` + `mode=fine`: the add is ingested async and the gateway waits this long for the
+   * mem-reader's task (its tracker follows task events). Default 120 s.
+   */
+  syncFineTimeoutMs?: number;
 }
 
 /** A downstream gRPC error as the gateway's own: invalid input stays a 400, the rest a 5xx. */
@@ -56,6 +62,7 @@ export class RemoteMemory implements MemoryApi {
   private readonly retrieval: InstanceType<typeof RetrievalServiceClient>;
   private readonly write: RetryPolicy;
   private readonly read: RetryPolicy;
+  private readonly syncFineTimeoutMs: number;
 
   constructor(
     readonly tasks: TaskTracker,
@@ -69,12 +76,21 @@ export class RemoteMemory implements MemoryApi {
     const backoff = { baseDelayMs: opts.backoff?.baseMs ?? 100, maxDelayMs: opts.backoff?.maxMs ?? 2_000 };
     this.write = { deadlineMs, retryOn: WRITE_RETRY, ...backoff };
     this.read = { deadlineMs, attemptMs: opts.readAttemptMs ?? 20_000, retryOn: READ_RETRY, ...backoff };
+    this.syncFineTimeoutMs = opts.syncFineTimeoutMs ?? 120_000;
   }
 
   async add(cmd: AddCommand): Promise<AddResult> {
     // validated and given ids here, so a bad request is a 400 at the gateway and ids are the caller's
     const messages = normalizeMessages(cmd.messages, cmd.idempotency_key ?? contentHash(cmd.messages));
-    return this.ingest(cmd, messages);
+    if (cmd.mode !== 'fine' || cmd.async_mode !== 'sync') return this.ingest(cmd, messages);
+    // sync fine: extraction runs in the mem-reader; accept it like an async add, then wait for the task
+    const accepted = await this.ingest({ ...cmd, async_mode: 'async' }, messages);
+    return awaitExtraction(accepted, {
+      tasks: this.tasks,
+      getByIds: (tenantId, ids) => this.getByIds(tenantId, ids),
+      tenantId: cmd.tenant_id,
+      timeoutMs: this.syncFineTimeoutMs,
+    });
   }
 
   /** IngestionService.Ingest; retried on UNAVAILABLE: memory and task ids are deterministic. */
