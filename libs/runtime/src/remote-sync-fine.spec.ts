@@ -44,7 +44,6 @@ describe('RemoteMemory: async_mode=sync + mode=fine waits for the mem-reader', (
   let bus: InProcessMessageBus;
   let servers: INestMicroservice[];
   let remote: RemoteMemory;
-  let mute: () => void;
   const embedder = new HashingEmbedder();
   const window = { maxTokens: 256, overlapTokens: 32 };
 
@@ -84,10 +83,8 @@ describe('RemoteMemory: async_mode=sync + mode=fine waits for the mem-reader', (
       { ingestion: `127.0.0.1:${ports.ingestion}`, retrieval: `127.0.0.1:${ports.retrieval}` },
       { syncFineTimeoutMs: 10_000 },
     );
-    mute = () => undefined;
   });
   afterAll(async () => {
-    mute();
     remote.close();
     for (const s of servers) await s.close();
     await bus.close();
