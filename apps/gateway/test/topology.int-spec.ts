@@ -132,9 +132,44 @@ if (servers) {
       });
       expect(filtered.body.data.text_mem[0]?.memories ?? []).toEqual([]);
 
-      // the gateway's own scheduler routes see the mem-reader's progress too
-      const gw = await http('GET', `${gateway.url}/product/scheduler/status?task_id=${taskId}`);
-      expect(gw.body.data[0].status).toBe('completed');
+      // the gateway's own scheduler routes see the mem-reader's progress too (its consumer replays the
+      // shared topic from the beginning, so it may trail the scheduler's)
+      let gwStatus = '';
+      const gwDeadline = Date.now() + 60_000;
+      while (gwStatus !== 'completed' && Date.now() < gwDeadline) {
+        const gw = await http('GET', `${gateway.url}/product/scheduler/status?task_id=${taskId}`);
+        gwStatus = gw.status === 200 ? gw.body.data[0].status : 'unknown';
+        if (gwStatus !== 'completed') await sleep(250);
+      }
+      expect(gwStatus).toBe('completed');
+    });
+
+    it('gets, lists and deletes through the gateway: reads on retrieval, deletes on ingestion', async () => {
+      const user = uniqueName('user');
+      const add = async (session_id: string, content: string) =>
+        (
+          await http('POST', `${gateway.url}/product/add`, {
+            user_id: user,
+            session_id,
+            async_mode: 'sync',
+            messages: [{ role: 'user', content }],
+          })
+        ).body.data[0].memory_id as string;
+      const kept = await add('keep', 'I keep bees on the roof.');
+      await add('drop', 'I used to collect stamps.');
+      const one = await http('GET', `${gateway.url}/product/get_memory/${kept}`);
+      expect(one.body.data.memory).toContain('bees');
+      const list = () => http('POST', `${gateway.url}/product/get_memory`, { mem_cube_id: user, page: 1 });
+      expect((await list()).body.data.text_mem[0].total_nodes).toBe(2);
+      const byFilter = await http('POST', `${gateway.url}/product/delete_memory`, {
+        user_id: user,
+        session_id: 'drop',
+      });
+      expect(byFilter.body.data.deleted).toBe(1);
+      const byId = await http('POST', `${gateway.url}/product/delete_memory`, { memory_ids: [kept] });
+      expect(byId.body.data.memory_ids).toEqual([kept]);
+      expect((await http('GET', `${gateway.url}/product/get_memory/${kept}`)).status).toBe(404);
+      expect((await list()).body.data.text_mem[0].total_nodes).toBe(0);
     });
 
     it("the mem-reader's /metrics shows its consumer group's lag and the LLM tokens it used", async () => {
