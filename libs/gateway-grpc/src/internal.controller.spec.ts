@@ -14,6 +14,8 @@ import {
   type RetrievalServiceGetByIdsResponse,
   type RetrievalServiceListRequest,
   type RetrievalServiceListResponse,
+  type RetrievalServiceSearchRequest,
+  type RetrievalServiceSearchResponse,
 } from '@engram/contracts';
 import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService } from '@engram/memory-core';
@@ -160,6 +162,47 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
       await invalid(list({ filter_json: '[1]' }), 'filter_json must be a JSON object');
       await invalid(list({ filter_json: '{"session_id": {"near": 1}}' }), /unknown filter operator/);
       await invalid(list({ page: 0, page_size: 1 }), /page/);
+    });
+  });
+
+  describe('RetrievalService.Search', () => {
+    const embedder = new HashingEmbedder();
+    const search = (r: Partial<RetrievalServiceSearchRequest>) =>
+      promised<RetrievalServiceSearchRequest, RetrievalServiceSearchResponse>(
+        (q, cb) => retrieval.search(q, cb),
+        {
+          tenant_id: 't',
+          query: 'golden retriever',
+          cube_ids: ['c1'],
+          top_k: 3,
+          relativity: 0,
+          dedup: 'no',
+          filter_json: '',
+          memory_types: [],
+          quotas: { pref: 0, tool: 0, skill: 0 },
+          query_embedding: [],
+          embedder_id: '',
+          ...r,
+        },
+      );
+    const top = (r: RetrievalServiceSearchResponse) =>
+      r.buckets.flatMap((b) => b.memories.map((m) => m.memory!.id));
+
+    it('uses a precomputed query embedding from the same embedder: same answer, candidates reported', async () => {
+      const plain = await search({});
+      expect(top(plain)[0]).toBe(ids.s1a);
+      expect(plain.candidates).toBeGreaterThan(0);
+      const [vector] = await embedder.embed(['golden retriever'], 'query');
+      const given = await search({ query_embedding: [...vector!], embedder_id: embedder.id });
+      expect(top(given)).toEqual(top(plain));
+    });
+
+    it('refuses an embedding from another embedder or of another size with INVALID_ARGUMENT', async () => {
+      await invalid(
+        search({ query_embedding: [0.1, 0.2], embedder_id: 'other-model' }),
+        /made by other-model/,
+      );
+      await invalid(search({ query_embedding: [0.1, 0.2], embedder_id: embedder.id }), /2 dimensions/);
     });
   });
 

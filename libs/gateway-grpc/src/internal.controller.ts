@@ -93,9 +93,12 @@ export class RetrievalGrpcController {
       tool_mem_top_k: req.quotas?.tool ?? 0,
       include_skill_memory: (req.quotas?.skill ?? 0) > 0,
       skill_mem_top_k: req.quotas?.skill ?? 0,
+      ...(req.query_embedding.length
+        ? { query_embedding: { vector: req.query_embedding, embedder_id: req.embedder_id } }
+        : {}),
     });
     const { buckets, took_ms } = toSearchResponse(outcome, '');
-    return { buckets, candidates: 0, took_ms };
+    return { buckets, candidates: outcome.candidates ?? 0, took_ms };
   }
 
   @GrpcMethod('RetrievalService', 'GetByIds')

@@ -49,11 +49,15 @@ export interface SearchCommand {
   tool_mem_top_k: number;
   include_skill_memory: boolean;
   skill_mem_top_k: number;
+  /** A precomputed query vector and the id of the embedder that made it (must be this service's). */
+  query_embedding?: { vector: number[]; embedder_id: string };
 }
 
 export interface SearchOutcome {
   buckets: SearchBucket[];
   took_ms: number;
+  /** Candidates scored before the relativity threshold and dedup (diagnostics). */
+  candidates?: number;
 }
 
 export interface GetMemoriesCommand {

@@ -468,7 +468,9 @@ export class MemoryService {
   async search(cmd: SearchCommand): Promise<SearchOutcome> {
     const started = performance.now();
     if (!cmd.query.trim()) throw new ValidationError('query must not be empty');
+    const queryVector = this.queryVector(cmd.query_embedding);
     const result = await this.searcher.search({
+      ...(queryVector ? { query_vector: queryVector } : {}),
       tenant_id: cmd.tenant_id,
       cube_ids: cmd.cube_ids,
       query: cmd.query,
@@ -484,7 +486,24 @@ export class MemoryService {
         skill: cmd.include_skill_memory ? cmd.skill_mem_top_k : 0,
       },
     });
-    return { buckets: result.buckets, took_ms: performance.now() - started };
+    return { buckets: result.buckets, took_ms: performance.now() - started, candidates: result.candidates };
+  }
+
+  /** A caller's precomputed query vector, if it is usable here: same embedder, same dimension. */
+  private queryVector(q: SearchCommand['query_embedding']): Float32Array | null {
+    if (!q || !q.vector.length) return null;
+    const { id, dimension } = this.deps.embedder;
+    if (q.embedder_id !== id)
+      throw new ValidationError(
+        `query_embedding was made by ${q.embedder_id || 'an unnamed embedder'}; this index uses ${id}`,
+      );
+    if (q.vector.length !== dimension)
+      throw new ValidationError(
+        `query_embedding has ${q.vector.length} dimensions; this index uses ${dimension}`,
+      );
+    if (!q.vector.every(Number.isFinite))
+      throw new ValidationError('query_embedding must hold finite numbers');
+    return Float32Array.from(q.vector);
   }
 
   async getMemories(cmd: GetMemoriesCommand): Promise<GetMemoriesResult> {

@@ -3,7 +3,14 @@ import type { Embedder, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex
 import { entityId } from '@engram/ports';
 import { contentTerms, extractEntities } from '@engram/reader';
 import { type DiversityCandidate, MEMOS_MMR, mmrSelect, simDedup } from './mmr';
-import { DEFAULT_SCORING, type RelevanceFeatures, type ScoringModel, relativity, saturateBm25, termCoverage } from './scoring';
+import {
+  DEFAULT_SCORING,
+  type RelevanceFeatures,
+  type ScoringModel,
+  relativity,
+  saturateBm25,
+  termCoverage,
+} from './scoring';
 import { cosine } from './vector-math';
 
 export type BucketKind = 'text' | 'pref' | 'tool' | 'skill';
@@ -24,6 +31,8 @@ export interface HybridSearchRequest {
   session_id?: string;
   memory_types?: MemoryType[];
   quotas: { pref: number; tool: number; skill: number };
+  /** The query's vector when the caller already has it (from the same embedder); else it is embedded here. */
+  query_vector?: Float32Array;
 }
 
 export interface ScoredMemory {
@@ -79,13 +88,16 @@ export class HybridSearcher {
 
   async search(req: HybridSearchRequest): Promise<HybridSearchResult> {
     const scope = { tenant_id: req.tenant_id, cube_ids: req.cube_ids };
-    const hasFilter = req.filter instanceof Map ? [...req.filter.values()].some(Boolean) : Boolean(req.filter);
+    const hasFilter =
+      req.filter instanceof Map ? [...req.filter.values()].some(Boolean) : Boolean(req.filter);
     const pool = Math.max(40, req.top_k * 4) * (hasFilter ? 4 : 1);
     const queryTerms = contentTerms(req.query);
     const queryEntities = [...new Set([...extractEntities(req.query), ...queryTerms])];
     // The embedder works off this thread (the ONNX worker), so it is started first and the lexical and
     // graph lookups, which do not need the query vector, run while it computes.
-    const embedded = this.deps.embedder.embed([req.query], 'query');
+    const embedded = req.query_vector
+      ? Promise.resolve([req.query_vector])
+      : this.deps.embedder.embed([req.query], 'query');
     const [lex, [qvec, vec], ent] = await Promise.all([
       this.deps.lexical.search(scope, req.query, pool),
       embedded.then(async ([v]) => [v!, await this.deps.vectors.search(scope, v!, pool)] as const),
@@ -110,14 +122,22 @@ export class HybridSearcher {
     // Graph neighbours of the best hits (adjacent windows, derived memories) get their own scores.
     const seeds = scored.slice(0, Math.min(8, req.top_k)).map((s) => s.item.id);
     if (seeds.length) {
-      const edges = await this.deps.graph.neighbors(seeds, ['FOLLOWS', 'PRECEDING', 'FOLLOWING', 'DERIVED_FROM', 'RELATED']);
+      const edges = await this.deps.graph.neighbors(seeds, [
+        'FOLLOWS',
+        'PRECEDING',
+        'FOLLOWING',
+        'DERIVED_FROM',
+        'RELATED',
+      ]);
       const extra = new Map<string, Candidate>();
       for (const e of edges) {
         for (const id of [e.from, e.to]) {
-          if (!found.has(id) && !extra.has(id) && !id.startsWith('entity:')) extra.set(id, { paths: new Set(['graph']), bm25: 0 });
+          if (!found.has(id) && !extra.has(id) && !id.startsWith('entity:'))
+            extra.set(id, { paths: new Set(['graph']), bm25: 0 });
         }
       }
-      if (extra.size) scored = [...scored, ...(await this.score(req, extra, qvec, queryTerms, queryEntities, vectors))];
+      if (extra.size)
+        scored = [...scored, ...(await this.score(req, extra, qvec, queryTerms, queryEntities, vectors))];
       scored.sort((a, b) => b.relativity - a.relativity);
     }
     const candidates = scored.length;
@@ -149,11 +169,15 @@ export class HybridSearcher {
     for (const item of items) {
       const c = found.get(item.id)!;
       const v = vectors.get(item.id);
-      const terms = new Set(contentTerms(`${item.memory} ${item.key} ${item.tags.filter((t) => !t.includes(':')).join(' ')}`));
+      const terms = new Set(
+        contentTerms(`${item.memory} ${item.key} ${item.tags.filter((t) => !t.includes(':')).join(' ')}`),
+      );
       const features: RelevanceFeatures = {
         cosine: v ? cosine(qvec, v) : 0,
         coverage: termCoverage(queryTerms, terms),
-        entities: queryEntities.length ? queryEntities.filter((e) => terms.has(e)).length / queryEntities.length : 0,
+        entities: queryEntities.length
+          ? queryEntities.filter((e) => terms.has(e)).length / queryEntities.length
+          : 0,
         bm25: saturateBm25(c.bm25, this.scoring.bm25K),
         sameSession: req.session_id && item.session_id === req.session_id ? 1 : 0,
       };
@@ -162,7 +186,11 @@ export class HybridSearcher {
     return out.sort((a, b) => b.relativity - a.relativity);
   }
 
-  private async select(req: HybridSearchRequest, scored: ScoredMemory[], known: Map<string, Float32Array>): Promise<SearchBucket[]> {
+  private async select(
+    req: HybridSearchRequest,
+    scored: ScoredMemory[],
+    known: Map<string, Float32Array>,
+  ): Promise<SearchBucket[]> {
     const quota = (kind: BucketKind) => (kind === 'text' ? req.top_k : req.quotas[kind]);
     const bucketOf = (s: ScoredMemory) => `${bucketKind(s.item.memory_type)}\u0000${s.item.cube_id}`;
     const quotas = new Map<string, number>();
@@ -189,7 +217,9 @@ export class HybridSearcher {
         return true;
       });
       const missing = limited.map((s) => s.item.id).filter((id) => !known.has(id));
-      const vectors = missing.length ? new Map([...known, ...(await this.deps.vectors.getVectors(missing))]) : known;
+      const vectors = missing.length
+        ? new Map([...known, ...(await this.deps.vectors.getVectors(missing))])
+        : known;
       const byId = new Map(limited.map((s) => [s.item.id, s]));
       const cands: DiversityCandidate[] = limited.map((s) => ({
         id: s.item.id,
