@@ -172,6 +172,52 @@ if (servers) {
       expect((await list()).body.data.text_mem[0].total_nodes).toBe(0);
     });
 
+    it('sync fine waits for the mem-reader through Kafka and answers with the fine memory', async () => {
+      const user = uniqueName('user');
+      fake.setDefault({
+        json: {
+          memories: [
+            {
+              key: 'home town',
+              value: 'The user grew up in Porto.',
+              memory_type: 'UserMemory',
+              tags: ['place'],
+              event_time: null,
+              source_message_ids: ['p1'],
+            },
+          ],
+          summary: "The user's home town.",
+        },
+      });
+      const add = await http('POST', `${gateway.url}/product/add`, {
+        user_id: user,
+        async_mode: 'sync',
+        mode: 'fine',
+        messages: [{ role: 'user', content: 'I grew up in Porto.', message_id: 'p1' }],
+      });
+      expect(add.status).toBe(200);
+      expect(add.body.task_status).toBe('completed');
+      expect(add.body.data).toEqual([
+        expect.objectContaining({ memory: 'The user grew up in Porto.', memory_type: 'UserMemory' }),
+      ]);
+      // fast adds reach the scheduler as task events too
+      const fast = await http('POST', `${gateway.url}/product/add`, {
+        user_id: user,
+        async_mode: 'sync',
+        messages: [{ role: 'user', content: 'I like green tea.' }],
+      });
+      let status = '';
+      for (let i = 0; i < 80 && status !== 'completed'; i++) {
+        const st = await http(
+          'GET',
+          `${scheduler.url}/product/scheduler/status?task_id=${fast.body.task_id}`,
+        );
+        status = st.status === 200 ? st.body.data[0].status : 'unknown';
+        if (status !== 'completed') await sleep(250);
+      }
+      expect(status).toBe('completed');
+    });
+
     it("the mem-reader's /metrics shows its consumer group's lag and the LLM tokens it used", async () => {
       // runs after the fine add above
       const res = await fetch(`${topo!.get('mem-reader').url}/metrics`);
