@@ -40,7 +40,8 @@ export function toDeleteCommand(s: DeleteSpec, tenant: string): DeleteCommand {
   if (s.conversation_id) parts.push({ kind: 'cmp', field: 'session_id', op: '=', value: s.conversation_id });
   const filter = allOf(parts);
   // an empty filter would delete every memory of the cubes
-  if (!filter) throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
+  if (!filter)
+    throw new ValidationError('give one of memory_ids, file_ids, or filter / user_id / session_id');
   const cubes = s.writable_cube_ids?.length ? s.writable_cube_ids : s.user_id ? [s.user_id] : undefined;
   if (!cubes) throw new ValidationError('a filter delete needs writable_cube_ids or user_id');
   return { tenant_id: tenant, kind: 'filter', filter, cube_ids: cubes };
