@@ -19,9 +19,10 @@ export const ServiceConfigSchema = z.object({
   ...commonConfigShape({ tokens: 256, overlap: 64 }),
   /** HTTP port: the REST API (gateway) or only /health + /ready (the others). */
   port: z.coerce.number().int().min(0).max(65535),
-  opensearchUrl: z.string().url(),
-  milvusAddress: z.string().min(1),
-  neo4jUri: z.string().min(1),
+  /** The cluster stores; required by the services that open them (see `opensStores`). */
+  opensearchUrl: z.string().url().optional(),
+  milvusAddress: z.string().min(1).optional(),
+  neo4jUri: z.string().min(1).optional(),
   kafkaBrokers: z.string().min(1),
   /** Prefix of consumer group ids, so two topologies can share one Kafka. */
   groupPrefix: z
@@ -81,7 +82,27 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv):
       message: 'set both ENGRAM_INGESTION_ADDRESS and ENGRAM_RETRIEVAL_ADDRESS, or neither',
       path: ['ingestionAddress'],
     })
+    .superRefine((c, ctx) => {
+      if (!opensStores(c)) return;
+      for (const [field, env] of STORE_ENV)
+        if (!c[field])
+          ctx.addIssue({ code: 'custom', path: [field], message: `${env} is required by the ${c.service}` });
+    })
     .safeParse(raw);
   if (!r.success) throw configError(`${service} configuration`, r.error);
   return r.data;
+}
+
+const STORE_ENV = [
+  ['opensearchUrl', 'ENGRAM_OPENSEARCH_URL'],
+  ['milvusAddress', 'ENGRAM_MILVUS_ADDRESS'],
+  ['neo4jUri', 'ENGRAM_NEO4J_URI'],
+] as const;
+
+/**
+ * Whether a service works on the stores itself: the scheduler never does, nor a gateway that sends
+ * reads and writes to the retrieval and ingestion services.
+ */
+export function opensStores(c: Pick<ServiceConfig, 'service' | 'ingestionAddress'>): boolean {
+  return c.service !== 'scheduler' && !(c.service === 'gateway' && c.ingestionAddress);
 }

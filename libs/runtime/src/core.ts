@@ -32,9 +32,10 @@ export async function openCore(
 ): Promise<Core> {
   const embedder = opts.embedder ?? (await buildEmbedder(cfg));
   const stores = await openClusterStores({
-    opensearchUrl: cfg.opensearchUrl,
-    milvusAddress: cfg.milvusAddress,
-    neo4jUri: cfg.neo4jUri,
+    // validated at boot for every service that opens the stores (opensStores)
+    opensearchUrl: cfg.opensearchUrl!,
+    milvusAddress: cfg.milvusAddress!,
+    neo4jUri: cfg.neo4jUri!,
     ...(cfg.neo4jUser ? { neo4jUser: cfg.neo4jUser, neo4jPassword: cfg.neo4jPassword ?? '' } : {}),
     dimension: embedder.dimension,
     namespace: cfg.clusterNamespace,
