@@ -5,29 +5,14 @@ import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { decodeEvent, TOPICS } from '@engram/contracts';
 import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService, TaskTracker, type WindowExtractor } from '@engram/memory-core';
+import { scriptedExtractor } from '@engram/testing';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
 import { publishTask, subscribeTasks } from './task-events';
 
 /** Answers with one fact citing the first message of the windows. */
-const extractor: WindowExtractor = {
-  extract: async ({ windows }) => ({
-    memories: [
-      {
-        memory: "The user's dog is named Biscuit.",
-        key: 'dog name',
-        memory_type: 'UserMemory',
-        tags: ['pet'],
-        valid_from: null,
-        sources: [{ type: 'chat', message_id: windows[0]!.messages[0]!.message_id, role: 'user' }],
-      },
-    ],
-    summary: 'pet',
-    model: 'scripted',
-    prompt_version: 'test',
-  }),
-};
+const extractor = scriptedExtractor();
 
 const until = async (cond: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;

@@ -1,24 +1,15 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ValidationError, parseFilter } from '@engram/domain';
 import { HashingEmbedder } from '@engram/embedding';
-import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
 import { MemoryService, TaskTracker, type SearchCommand } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
+import { startInternalServers } from './internal-servers.fixture';
+import { freePort } from '@engram/testing';
 import { RemoteMemory } from './remote-memory';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const search = (query: string, over: Partial<SearchCommand> = {}): SearchCommand => ({
   tenant_id: 't',
@@ -38,22 +29,6 @@ const search = (query: string, over: Partial<SearchCommand> = {}): SearchCommand
   ...over,
 });
 
-const startServers = (memory: MemoryService, ports: { ingestion: number; retrieval: number }) =>
-  Promise.all(
-    (['ingestion', 'retrieval'] as const).map(async (service) => {
-      const app = await NestFactory.createMicroservice(InternalGrpcModule.register({ memory, service }), {
-        ...grpcServerOptions({
-          host: '127.0.0.1',
-          port: ports[service],
-          services: INTERNAL_GRPC_SERVICES[service],
-        }),
-        logger: false,
-      });
-      await app.listen();
-      return app;
-    }),
-  );
-
 /** The gateway's remote memory against real ingestion and retrieval gRPC servers (embedded stores). */
 describe('RemoteMemory over internal.proto', () => {
   let dir: string;
@@ -68,7 +43,7 @@ describe('RemoteMemory over internal.proto', () => {
     stores = await openEmbeddedStores({ dataDir: dir, dimension: embedder.dimension });
     memory = new MemoryService({ ...stores, embedder, window: { maxTokens: 256, overlapTokens: 32 } });
     const ports = { ingestion: await freePort(), retrieval: await freePort() };
-    servers = await startServers(memory, ports);
+    servers = await startInternalServers(memory, ports);
     remote = new RemoteMemory(memory.tasks, {
       ingestion: `127.0.0.1:${ports.ingestion}`,
       retrieval: `127.0.0.1:${ports.retrieval}`,
@@ -198,7 +173,7 @@ describe('RemoteMemory retries', () => {
     });
     const listed = remote.getMemories({ tenant_id: 't', cube_ids: ['retry'], filter: null });
     await new Promise((r) => setTimeout(r, 400)); // the first attempts fail with UNAVAILABLE
-    const servers = await startServers(memory, ports);
+    const servers = await startInternalServers(memory, ports);
     try {
       const r = await added;
       expect(r.memories).toHaveLength(1);

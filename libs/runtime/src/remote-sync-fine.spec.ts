@@ -3,35 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { HashingEmbedder } from '@engram/embedding';
-import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
-import { MemoryService, TaskTracker, type WindowExtractor } from '@engram/memory-core';
+import { MemoryService, TaskTracker } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
-import { freePort } from '@engram/testing';
+import { freePort, scriptedExtractor } from '@engram/testing';
+import { startInternalServers } from './internal-servers.fixture';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
 import { RemoteMemory } from './remote-memory';
 import { subscribeTasks } from './task-events';
 
-const extractor: WindowExtractor = {
-  extract: async ({ windows }) => ({
-    memories: [
-      {
-        memory: "The user's dog is named Biscuit.",
-        key: 'dog name',
-        memory_type: 'UserMemory',
-        tags: ['pet'],
-        valid_from: null,
-        sources: [{ type: 'chat', message_id: windows[0]!.messages[0]!.message_id, role: 'user' }],
-      },
-    ],
-    summary: 'pet',
-    model: 'scripted',
-    prompt_version: 'test',
-  }),
-};
+const extractor = scriptedExtractor();
 
 /**
  * Sync fine in the cluster wiring: the gateway's RemoteMemory ingests over gRPC (async), the
@@ -59,23 +42,7 @@ describe('RemoteMemory: async_mode=sync + mode=fine waits for the mem-reader', (
     });
     await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
     const ports = { ingestion: await freePort(), retrieval: await freePort() };
-    servers = await Promise.all(
-      (['ingestion', 'retrieval'] as const).map(async (service) => {
-        const app = await NestFactory.createMicroservice(
-          InternalGrpcModule.register({ memory: ingestion, service }),
-          {
-            ...grpcServerOptions({
-              host: '127.0.0.1',
-              port: ports[service],
-              services: INTERNAL_GRPC_SERVICES[service],
-            }),
-            logger: false,
-          },
-        );
-        await app.listen();
-        return app;
-      }),
-    );
+    servers = await startInternalServers(ingestion, ports);
     const tasks = new TaskTracker();
     await subscribeTasks(bus, 'gateway-tasks', tasks);
     remote = new RemoteMemory(

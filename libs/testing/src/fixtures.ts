@@ -1,4 +1,5 @@
 import { deterministicId, type MemoryItem } from '@engram/domain';
+import type { WindowExtractor } from '@engram/memory-core';
 
 /** A complete memory item with sensible defaults, for tests. */
 export function makeMemory(overrides: Partial<MemoryItem> & { memory: string }): MemoryItem {
@@ -31,5 +32,29 @@ export function makeMemory(overrides: Partial<MemoryItem> & { memory: string }):
     supersede_reason: null,
     provenance: { ingest_key: 'test', mode: 'fast' },
     ...overrides,
+  };
+}
+
+/**
+ * An extractor that answers every window with one fact citing the window's first message (the fine
+ * path without an LLM).
+ */
+export function scriptedExtractor(memory = "The user's dog is named Biscuit."): WindowExtractor {
+  return {
+    extract: async ({ windows }) => ({
+      memories: [
+        {
+          memory,
+          key: 'fact',
+          memory_type: 'UserMemory',
+          tags: ['scripted'],
+          valid_from: null,
+          sources: [{ type: 'chat', message_id: windows[0]!.messages[0]!.message_id, role: 'user' }],
+        },
+      ],
+      summary: 'scripted',
+      model: 'scripted',
+      prompt_version: 'test',
+    }),
   };
 }
