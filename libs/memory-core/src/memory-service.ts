@@ -195,6 +195,16 @@ export class MemoryService {
           replayed: false,
         };
       }
+      const markWaiting = () =>
+        this.tasks.upsert({
+          task_id: taskId,
+          tenant_id: cmd.tenant_id,
+          user_id: cmd.user_id,
+          cube_ids: cmd.cube_ids,
+          label: 'mem_read',
+          status: 'waiting',
+          detail: { raw: pendingRaw.length },
+        });
       if (extract && pendingRaw.length && dispatcher) {
         const job: ExtractionJob = {
           tenant_id: cmd.tenant_id,
@@ -220,15 +230,7 @@ export class MemoryService {
         if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
           accepted = { memories, task_id: taskId, task_status: seen.status, replayed };
         } else {
-          this.tasks.upsert({
-            task_id: taskId,
-            tenant_id: cmd.tenant_id,
-            user_id: cmd.user_id,
-            cube_ids: cmd.cube_ids,
-            label: 'mem_read',
-            status: 'waiting',
-            detail: { raw: pendingRaw.length },
-          });
+          markWaiting();
           accepted = { memories, task_id: taskId, task_status: 'waiting', replayed };
         }
         if (cmd.async_mode === 'async' || !this.deps.syncFineTimeoutMs) return accepted;
@@ -240,15 +242,7 @@ export class MemoryService {
         });
       }
       if (extract && pendingRaw.length) {
-        this.tasks.upsert({
-          task_id: taskId,
-          tenant_id: cmd.tenant_id,
-          user_id: cmd.user_id,
-          cube_ids: cmd.cube_ids,
-          label: 'mem_read',
-          status: 'waiting',
-          detail: { raw: pendingRaw.length },
-        });
+        markWaiting();
         this.spawn(() =>
           this.extractFor(
             cmd.tenant_id,
