@@ -73,6 +73,38 @@ if (env) {
       expect(await index.search({ tenant_id: 't', cube_ids: ['c'] }, 'marker0', 5)).toEqual([]);
     });
 
+    it('small writes force a refresh, large bulks wait for one: both searchable on return', async () => {
+      const small = await OpenSearchLexicalIndex.open({
+        node,
+        namespace: `${namespace}-th`,
+        refreshImmediatelyUpTo: 2,
+      });
+      try {
+        const scope = { tenant_id: 't', cube_ids: ['c'] };
+        const docs = (tag: string, n: number) =>
+          Array.from({ length: n }, (_, i) => ({
+            id: `${tag}${i}`,
+            tenant_id: 't',
+            cube_id: 'c',
+            text: `${tag} doc${i}`,
+          }));
+        await small.upsert(docs('forced', 2)); // refresh=true
+        expect((await small.search(scope, 'forced', 10)).map((h) => h.id).sort()).toEqual([
+          'forced0',
+          'forced1',
+        ]);
+        await small.upsert(docs('waited', 3)); // wait_for
+        expect(await small.search(scope, 'waited', 10)).toHaveLength(3);
+        await small.delete(['waited0', 'waited1', 'waited2']); // wait_for
+        expect(await small.search(scope, 'waited', 10)).toEqual([]);
+        await small.delete(['forced0']); // refresh=true
+        expect((await small.search(scope, 'forced', 10)).map((h) => h.id)).toEqual(['forced1']);
+      } finally {
+        await small.drop();
+        await small.close();
+      }
+    });
+
     it('reports server failures as plain errors, without the HTTP status of the OpenSearch response', async () => {
       const gone = await OpenSearchLexicalIndex.open({ node, namespace: `${namespace}-gone` });
       await gone.drop();
