@@ -4,9 +4,11 @@ import type { MemoryApi, TaskTracker } from '@engram/memory-core';
 import { CloudController } from './cloud/cloud.controller';
 import { HealthController } from './health.controller';
 import { EnvelopeErrorFilter } from './http/error-filter';
+import { DeadLettersController } from './product/dead-letters.controller';
+import type { DeadLetterApi } from './product/dead-letters';
 import { ProductController } from './product/product.controller';
 import { SchedulerController } from './product/scheduler.controller';
-import { GATEWAY_OPTIONS, MEMORY_SERVICE, TASK_TRACKER, type GatewayOptions } from './tokens';
+import { DEAD_LETTERS, GATEWAY_OPTIONS, MEMORY_SERVICE, TASK_TRACKER, type GatewayOptions } from './tokens';
 
 /** The REST gateway: MemOS `/product/*`, cloud-style routes, `/health`. Apps bind the service. */
 @Module({})
@@ -35,6 +37,24 @@ export class SchedulerModule {
       controllers: [SchedulerController],
       providers: [
         { provide: TASK_TRACKER, useValue: deps.tasks },
+        { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
+      ],
+    };
+  }
+}
+
+/**
+ * `/product/scheduler/dead_letters` (list, replay) over a dead-letter view: the scheduler service
+ * registers it next to `SchedulerModule`.
+ */
+@Module({})
+export class DeadLetterModule {
+  static register(deps: { deadLetters: DeadLetterApi }): DynamicModule {
+    return {
+      module: DeadLetterModule,
+      controllers: [DeadLettersController],
+      providers: [
+        { provide: DEAD_LETTERS, useValue: deps.deadLetters },
         { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
       ],
     };

@@ -1,3 +1,4 @@
 export * from './gateway.module';
 export * from './tokens';
 export * from './openapi';
+export * from './product/dead-letters';

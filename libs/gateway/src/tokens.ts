@@ -2,6 +2,7 @@
 export const MEMORY_SERVICE = Symbol('MEMORY_SERVICE');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 export const TASK_TRACKER = Symbol('TASK_TRACKER');
+export const DEAD_LETTERS = Symbol('DEAD_LETTERS');
 
 export interface GatewayOptions {
   service: string;
