@@ -3,7 +3,12 @@ import { TaskTracker } from '@engram/memory-core';
 import { loadServiceConfig } from './config';
 import { TaskStateFolder } from './task-events';
 
-const ev = (cubes: string[], status: TaskEvent['status'], error?: string): TaskEvent => ({
+const ev = (
+  cubes: string[],
+  status: TaskEvent['status'],
+  error?: string,
+  detail?: Record<string, unknown>,
+): TaskEvent => ({
   schema_version: 1,
   event_id: `${cubes.join()}-${status}`,
   tenant_id: 't',
@@ -14,6 +19,7 @@ const ev = (cubes: string[], status: TaskEvent['status'], error?: string): TaskE
   label: 'mem_read',
   status,
   ...(error ? { error } : {}),
+  ...(detail ? { detail } : {}),
 });
 
 describe('TaskStateFolder', () => {
@@ -40,6 +46,24 @@ describe('TaskStateFolder', () => {
     f.apply(ev(['a'], 'in_progress'));
     f.apply(ev(['a'], 'completed'));
     f.apply(ev(['a'], 'waiting'));
+    expect(tracker.get('task-1')!.status).toBe('completed');
+  });
+
+  it('a replay (detail.replay = n) restarts a failed cube; the older run cannot move it after that', () => {
+    const tracker = new TaskTracker();
+    const f = new TaskStateFolder(tracker);
+    f.apply(ev(['a', 'b'], 'waiting'));
+    f.apply(ev(['a'], 'completed'));
+    f.apply(ev(['b'], 'failed', 'llm down'));
+    f.apply(ev(['b'], 'waiting', undefined, { replay: 1 }));
+    expect(tracker.get('task-1')).toMatchObject({ status: 'in_progress' }); // a done, b waiting again
+    expect(tracker.get('task-1')!.error).toBeUndefined();
+    f.apply(ev(['b'], 'failed', 'late duplicate of run 0', { replay: 0 }));
+    expect(tracker.get('task-1')!.status).toBe('in_progress');
+    f.apply(ev(['b'], 'in_progress', undefined, { replay: 1 }));
+    f.apply(ev(['b'], 'completed', undefined, { replay: 1 }));
+    expect(tracker.get('task-1')).toMatchObject({ status: 'completed' });
+    f.apply(ev(['b'], 'waiting')); // names no run: the current one, which never moves backwards
     expect(tracker.get('task-1')!.status).toBe('completed');
   });
 });

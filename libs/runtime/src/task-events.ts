@@ -38,26 +38,33 @@ const RANK: Record<TaskStatus, number> = {
  * Folds task events into a tracker. A task spans cubes and the mem-reader reports each cube on its
  * own, so the state is kept per cube and the task's status is derived: failed if any cube failed,
  * running while any cube is, completed when all are. Events of one cube never move it backwards
- * (the ingestion's `waiting` and the mem-reader's events travel on different partitions).
+ * (the ingestion's `waiting` and the mem-reader's events travel on different partitions) — except
+ * into a new run: a dead-letter replay publishes `waiting` with `detail.replay` = n, which restarts
+ * the cube, and events of an older run are ignored from then on. Events that name no run belong to
+ * the cube's current one.
  */
 export class TaskStateFolder {
-  private readonly cubes = new Map<string, Map<string, TaskEvent>>();
+  private readonly cubes = new Map<string, Map<string, { event: TaskEvent; run: number }>>();
 
   constructor(private readonly tracker: TaskTracker) {}
 
   apply(e: TaskEvent): void {
-    const parts = this.cubes.get(e.task_id) ?? new Map<string, TaskEvent>();
+    const parts = this.cubes.get(e.task_id) ?? new Map<string, { event: TaskEvent; run: number }>();
     this.cubes.delete(e.task_id); // re-insert: Map order = least recently updated first
     this.cubes.set(e.task_id, parts);
     for (const old of this.cubes.keys()) {
       if (this.cubes.size <= MAX_TASKS) break;
       this.cubes.delete(old); // bounded like the tracker; a very old task's late event starts afresh
     }
+    const run = runOf(e);
     for (const cube of e.cube_ids) {
       const prev = parts.get(cube);
-      if (!prev || RANK[e.status] >= RANK[prev.status]) parts.set(cube, e);
+      const newer = !prev || (run !== undefined && run > prev.run);
+      const sameRun = prev && (run === undefined || run === prev.run);
+      if (newer || (sameRun && RANK[e.status] >= RANK[prev.event.status]))
+        parts.set(cube, { event: e, run: run ?? prev?.run ?? 0 });
     }
-    const all = [...parts.values()];
+    const all = [...parts.values()].map((p) => p.event);
     const status: TaskStatus = all.some((p) => p.status === 'failed')
       ? 'failed'
       : all.some((p) => p.status === 'waiting' || p.status === 'in_progress')
@@ -79,6 +86,12 @@ export class TaskStateFolder {
       detail: Object.fromEntries(all.map((p) => [p.cube_ids.join(','), p.detail ?? {}])),
     });
   }
+}
+
+/** The run an event belongs to (`detail.replay`, set by dead-letter replays), if it names one. */
+function runOf(e: TaskEvent): number | undefined {
+  const r = e.detail?.['replay'];
+  return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
 }
 
 /**
