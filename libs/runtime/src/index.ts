@@ -5,6 +5,8 @@ export * from './fine-mode';
 export * from './cluster';
 export * from './bus';
 export * from './task-events';
+export * from './dead-letter-view';
+export * from './dead-letter-replay';
 export * from './raw-input';
 export * from './mem-reader';
 export * from './lifecycle';

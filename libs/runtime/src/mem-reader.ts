@@ -1,6 +1,7 @@
 import { decodeEvent, TOPICS } from '@engram/contracts';
 import type { MemoryService } from '@engram/memory-core';
 import type { MessageBus, RetryPolicy, Subscription } from '@engram/ports';
+import { REPLAY_HEADERS } from './dead-letter-view';
 import { publishTask } from './task-events';
 
 /**
@@ -41,7 +42,10 @@ export function subscribeRawInput(
         cube_ids: [e.cube_id],
         label: 'mem_read',
       };
-      await publishTask(bus, { ...base, status: 'in_progress', detail: { attempt: m.attempt } });
+      // a dead-letter replay is a new run of the cube (TaskStateFolder): report which one
+      const replay = Number(m.headers[REPLAY_HEADERS.count]) || 0;
+      const run = replay ? { replay } : {};
+      await publishTask(bus, { ...base, status: 'in_progress', detail: { attempt: m.attempt, ...run } });
       const out = await memory.extractDispatched({
         ...base,
         raw_ids: e.raw_memory_ids,
@@ -60,6 +64,7 @@ export function subscribeRawInput(
           fine: out.fine.length,
           memory_ids: out.fine.map((f) => f.id),
           attempts: m.attempt,
+          ...run,
         },
       });
       // dead-letter the input after the last failed attempt (kept for inspection and replay)
