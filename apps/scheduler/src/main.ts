@@ -1,21 +1,25 @@
 import { Logger } from '@nestjs/common';
-import { SchedulerModule } from '@engram/gateway';
+import { DeadLetterModule, SchedulerModule } from '@engram/gateway';
 import { TaskTracker } from '@engram/memory-core';
 import {
   connectBus,
   createServiceApp,
+  DeadLetterReplayer,
+  DeadLetterView,
   createServiceMetrics,
   groupId,
   loadServiceConfig,
   ServiceLifecycle,
+  subscribeDeadLetters,
   subscribeTasks,
   useServiceLogger,
 } from '@engram/runtime';
 
 /**
  * Task state for the cluster: folds task events (waiting → in_progress → completed / failed /
- * cancelled, per cube) and serves MemOS `/product/scheduler/status|allstatus|wait`. State is rebuilt
- * from the topic at start (its own consumer group, from the beginning).
+ * cancelled, per cube) and serves MemOS `/product/scheduler/status|allstatus|wait`; lists and replays
+ * dead letters (`/product/scheduler/dead_letters`). State is rebuilt from the topics at start (its own
+ * consumer groups, from the beginning).
  */
 async function main(): Promise<void> {
   const cfg = loadServiceConfig('scheduler', process.env);
@@ -27,11 +31,15 @@ async function main(): Promise<void> {
   const metrics = createServiceMetrics(cfg);
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   metrics.watch({ bus, tasks: () => tasks.summary() });
-  const describe = () => ({ tasks: tasks.summary() });
+  const deadLetters = new DeadLetterView();
+  const describe = () => ({ tasks: tasks.summary(), dead_letters: deadLetters.size });
   const app = await createServiceApp(
     cfg,
     lc,
-    [SchedulerModule.register({ tasks })],
+    [
+      SchedulerModule.register({ tasks }),
+      DeadLetterModule.register({ deadLetters: new DeadLetterReplayer(bus, deadLetters) }),
+    ],
     {
       health: true,
       describe,
@@ -41,6 +49,8 @@ async function main(): Promise<void> {
   // one group per instance: every replica must see every task event
   const sub = await subscribeTasks(bus, groupId(cfg, `scheduler.${process.pid}`), tasks);
   lc.onShutdown('stop task-events consumer', () => sub.close());
+  const dlq = await subscribeDeadLetters(bus, groupId(cfg, `scheduler.dlq.${process.pid}`), deadLetters, log);
+  lc.onShutdown('stop dead-letter consumer', () => dlq.close());
   lc.onShutdown('close bus', () => bus.close());
   await app.listen(cfg.port, cfg.host);
   lc.markReady();
