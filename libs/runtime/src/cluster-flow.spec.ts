@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { decodeEvent, TOPICS } from '@engram/contracts';
 import { HashingEmbedder } from '@engram/embedding';
-import { MemoryService, TaskTracker, type WindowExtractor } from '@engram/memory-core';
+import {
+  MemoryService,
+  TaskTracker,
+  type MemoryServiceDeps,
+  type WindowExtractor,
+} from '@engram/memory-core';
 import { scriptedExtractor } from '@engram/testing';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { subscribeRawInput } from './mem-reader';
@@ -44,16 +49,26 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an async add is acknowledged waiting, extracted by the reader, completed in the scheduler', async () => {
-    const gateway = new MemoryService({
+  /** The gateway's (or ingestion's) memory core: fine extraction goes out on the bus. */
+  const dispatching = (extra: Partial<MemoryServiceDeps> = {}) =>
+    new MemoryService({
       ...stores,
       embedder,
       window,
       dispatcher: new BusExtractionDispatcher(bus),
+      ...extra,
     });
+  /** A scheduler's task view, folded from task events. */
+  const schedulerView = async () => {
+    const tasks = new TaskTracker();
+    await subscribeTasks(bus, 'scheduler', tasks);
+    return tasks;
+  };
+
+  it('an async add is acknowledged waiting, extracted by the reader, completed in the scheduler', async () => {
+    const gateway = dispatching();
     const reader = new MemoryService({ ...stores, embedder, window, extractor });
-    const scheduler = new TaskTracker();
-    await subscribeTasks(bus, 'scheduler', scheduler);
+    const scheduler = await schedulerView();
     await subscribeTasks(bus, 'gateway-tasks', gateway.tasks);
     await subscribeRawInput(bus, 'mem-reader', reader);
 
@@ -84,12 +99,7 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     const cmd = { tenant_id: 't', user_id: 'u', session_id: 's', cube_ids: ['c'], messages: 'hello there' };
     await expect(fast.add({ ...cmd, mode: 'fine', async_mode: 'sync' })).rejects.toThrow(/needs an LLM/);
     expect((await fast.add({ ...cmd, mode: 'fast', async_mode: 'async' })).task_status).toBe('completed');
-    const clustered = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-    });
+    const clustered = dispatching();
     await expect(clustered.add({ ...cmd, mode: 'fine', async_mode: 'sync' })).rejects.toThrow(
       /async_mode=async/,
     );
@@ -103,13 +113,7 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
   };
 
   it('sync fine through the bus waits for the mem-reader and answers with the fine memories', async () => {
-    const gateway = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-      syncFineTimeoutMs: 10_000,
-    });
+    const gateway = dispatching({ syncFineTimeoutMs: 10_000 });
     await subscribeTasks(bus, 'gateway-tasks', gateway.tasks);
     await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
     const r = await gateway.add({ ...add, cube_ids: ['a', 'b'], mode: 'fine', async_mode: 'sync' });
@@ -121,13 +125,7 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
   });
 
   it('sync fine past its deadline answers with the accepted raw memories, still waiting', async () => {
-    const gateway = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-      syncFineTimeoutMs: 200,
-    });
+    const gateway = dispatching({ syncFineTimeoutMs: 200 });
     await subscribeTasks(bus, 'gateway-tasks', gateway.tasks);
     // no mem-reader running
     const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fine', async_mode: 'sync' });
@@ -144,14 +142,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
         return extractor.extract(input);
       },
     };
-    const gateway = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-    });
-    const scheduler = new TaskTracker();
-    await subscribeTasks(bus, 'scheduler', scheduler);
+    const gateway = dispatching();
+    const scheduler = await schedulerView();
     const retry = { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 50, multiplier: 2 };
     await subscribeRawInput(
       bus,
@@ -168,14 +160,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
 
   it('an extraction failing every attempt is reported failed and its input dead-lettered', async () => {
     const broken: WindowExtractor = { extract: async () => Promise.reject(new Error('llm unavailable')) };
-    const gateway = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-    });
-    const scheduler = new TaskTracker();
-    await subscribeTasks(bus, 'scheduler', scheduler);
+    const gateway = dispatching();
+    const scheduler = await schedulerView();
     const dead: string[] = [];
     await bus.subscribe({
       topic: TOPICS.deadLetter,
@@ -203,14 +189,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
   });
 
   it('raw memories deleted before extraction ran make the task cancelled', async () => {
-    const gateway = new MemoryService({
-      ...stores,
-      embedder,
-      window,
-      dispatcher: new BusExtractionDispatcher(bus),
-    });
-    const scheduler = new TaskTracker();
-    await subscribeTasks(bus, 'scheduler', scheduler);
+    const gateway = dispatching();
+    const scheduler = await schedulerView();
     const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
     await gateway.delete({ tenant_id: 't', kind: 'ids', ids: r.memories.map((m) => m.memory_id) });
     await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
@@ -227,8 +207,7 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
       window,
       announceTask: (t) => publishTask(bus, t),
     });
-    const scheduler = new TaskTracker();
-    await subscribeTasks(bus, 'scheduler', scheduler);
+    const scheduler = await schedulerView();
     const r = await ingestion.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'sync' });
     await until(() => scheduler.get(r.task_id)?.status === 'completed');
     expect(scheduler.get(r.task_id)).toMatchObject({ label: 'add', user_id: 'u', cube_ids: ['c'] });
