@@ -24,6 +24,11 @@ export interface AddedMemory {
   cube_id: string;
 }
 
+/** How an add reports a stored memory. */
+export function toAddedMemory(m: MemoryItem): AddedMemory {
+  return { memory: m.memory, memory_id: m.id, memory_type: m.memory_type, cube_id: m.cube_id };
+}
+
 export interface AddResult {
   memories: AddedMemory[];
   task_id: string;

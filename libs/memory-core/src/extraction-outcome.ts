@@ -1,5 +1,5 @@
 import type { MemoryItem } from '@engram/domain';
-import type { AddResult } from './commands';
+import { toAddedMemory, type AddResult } from './commands';
 import type { TaskRecord, TaskTracker } from './task-tracker';
 
 /**
@@ -40,12 +40,7 @@ export async function awaitExtraction(
   const fine = ids.length ? await deps.getByIds(deps.tenantId, ids) : [];
   if (!fine.length) return { ...accepted, task_status: status };
   return {
-    memories: fine.map((m) => ({
-      memory: m.memory,
-      memory_id: m.id,
-      memory_type: m.memory_type,
-      cube_id: m.cube_id,
-    })),
+    memories: fine.map(toAddedMemory),
     task_id: accepted.task_id,
     task_status: status,
     replayed: accepted.replayed,

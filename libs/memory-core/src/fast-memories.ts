@@ -78,7 +78,13 @@ function baseItem(ctx: FastContext, id: string, memory: string): MemoryItem {
 }
 
 /** Id of a derived memory: from the idempotency key and position, or from its content and sources. */
-function idFor(ctx: FastContext, kind: string, position: string, content: string, sourceIds: string[]): string {
+function idFor(
+  ctx: FastContext,
+  kind: string,
+  position: string,
+  content: string,
+  sourceIds: string[],
+): string {
   return ctx.idempotency_key
     ? deterministicId(ctx.tenant_id, ctx.cube_id, kind, 'key', ctx.idempotency_key, position)
     : deterministicId(ctx.tenant_id, ctx.cube_id, kind, content, sourceIds.join('\u0001'));
@@ -88,7 +94,11 @@ function idFor(ctx: FastContext, kind: string, position: string, content: string
  * Fast mode (no LLM): text windows with overlap, plus one memory per image part and chunked memories
  * for text files. Every memory cites the message ids it came from.
  */
-export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, window: WindowOptions): MemoryItem[] {
+export function buildFastMemories(
+  messages: ChatMessage[],
+  ctx: FastContext,
+  window: WindowOptions,
+): MemoryItem[] {
   const out: MemoryItem[] = [];
   const windows: MessageWindow[] = buildWindows(messages, window);
   let prev: string | null = null;
@@ -107,7 +117,9 @@ export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, win
   for (const m of messages) {
     m.parts.forEach((part, p) => {
       if (part.type === 'image_url') {
-        const text = m.content ? `[image_url]: ${part.url}\n${m.role}: ${m.content}` : `[image_url]: ${part.url}`;
+        const text = m.content
+          ? `[image_url]: ${part.url}\n${m.role}: ${m.content}`
+          : `[image_url]: ${part.url}`;
         const item = baseItem(ctx, idFor(ctx, 'image', `${m.index}:${p}`, text, [m.message_id]), text);
         item.memory_type = 'UserMemory';
         item.tags.push('multimodal:image');
@@ -119,7 +131,15 @@ export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, win
       const inline = part.file_data && !/^(https?:|data:)/i.test(part.file_data) ? part.file_data : null;
       const chunks = inline
         ? splitByTokens(inline, window.maxTokens, window.overlapTokens)
-        : [[part.file_data ? `[File URL: ${part.file_data.slice(0, 200)}]` : '', part.file_id ? `[File ID: ${part.file_id}]` : '', part.filename ? `[Filename: ${part.filename}]` : ''].filter(Boolean).join(' ')];
+        : [
+            [
+              part.file_data ? `[File URL: ${part.file_data.slice(0, 200)}]` : '',
+              part.file_id ? `[File ID: ${part.file_id}]` : '',
+              part.filename ? `[Filename: ${part.filename}]` : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+          ];
       let prevChunk: string | null = null;
       chunks.forEach((chunk, c) => {
         const item = baseItem(ctx, idFor(ctx, 'file', `${m.index}:${p}:${c}`, chunk, [m.message_id]), chunk);
@@ -129,7 +149,10 @@ export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, win
           {
             ...sourceOf(m, 'file'),
             message_id: chunks.length > 1 ? `${m.message_id}#chunk-${c}` : m.message_id,
-            file_info: { ...(part.filename ? { filename: part.filename } : {}), ...(part.file_id ? { file_id: part.file_id } : {}) },
+            file_info: {
+              ...(part.filename ? { filename: part.filename } : {}),
+              ...(part.file_id ? { file_id: part.file_id } : {}),
+            },
             ...(part.filename ? { doc_path: part.filename } : {}),
           },
         ];

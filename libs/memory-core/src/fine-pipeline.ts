@@ -43,7 +43,11 @@ export interface WindowExtraction {
 
 /** What fine mode needs from the extraction feature (implemented over the LLM in libs/extraction). */
 export interface WindowExtractor {
-  extract(input: { tenant_id: string; windows: MessageWindow[]; custom_tags?: string[] }): Promise<WindowExtraction>;
+  extract(input: {
+    tenant_id: string;
+    windows: MessageWindow[];
+    custom_tags?: string[];
+  }): Promise<WindowExtraction>;
 }
 
 export const TAG_EXTRACT_PENDING = 'extract:pending';
@@ -92,12 +96,19 @@ export class FinePipeline {
         failures.push((err as Error).message);
       }
     }
-    if (failures.length) throw new Error(`${failures.length} of ${candidates.length} windows failed: ${[...new Set(failures)].join('; ')}`);
+    if (failures.length)
+      throw new Error(
+        `${failures.length} of ${candidates.length} windows failed: ${[...new Set(failures)].join('; ')}`,
+      );
     return { fine, ...(kept.length ? { kept_raw_reason: [...new Set(kept)].join('; ') } : {}) };
   }
 
   private async runOne(r: MemoryItem, customTags: string[]): Promise<FineOutcome> {
-    const extraction = await this.deps.extractor.extract({ tenant_id: r.tenant_id, windows: [windowOf(r)], custom_tags: customTags });
+    const extraction = await this.deps.extractor.extract({
+      tenant_id: r.tenant_id,
+      windows: [windowOf(r)],
+      custom_tags: customTags,
+    });
     if (!extraction.memories.length) {
       await this.mark([r], extraction.vision_unavailable ? TAG_VISION_UNAVAILABLE : TAG_EXTRACT_EMPTY);
       return {
@@ -108,7 +119,12 @@ export class FinePipeline {
       };
     }
     const now = this.deps.clock().toISOString();
-    const derived = (memory: string, key: string, extra: Partial<MemoryItem>, idParts: string[]): MemoryItem => ({
+    const derived = (
+      memory: string,
+      key: string,
+      extra: Partial<MemoryItem>,
+      idParts: string[],
+    ): MemoryItem => ({
       ...r,
       id: deterministicId(r.tenant_id, r.cube_id, 'fine', r.id, ...idParts),
       memory,
@@ -137,27 +153,39 @@ export class FinePipeline {
     });
     const chunkIds = new Map<string, string>();
     const chunks = (extraction.chunks ?? []).map((c) => {
-      const item = derived(c.text, c.heading_path.join(' / ') || c.filename || 'document', {
-        memory_type: 'RawFileMemory',
-        tags: ['mode:fine', 'multimodal:file', ...customTags],
-        sources: [c.source],
-        source: 'file',
-        valid_from: null,
-      }, ['chunk', c.id]);
+      const item = derived(
+        c.text,
+        c.heading_path.join(' / ') || c.filename || 'document',
+        {
+          memory_type: 'RawFileMemory',
+          tags: ['mode:fine', 'multimodal:file', ...customTags],
+          sources: [c.source],
+          source: 'file',
+          valid_from: null,
+        },
+        ['chunk', c.id],
+      );
       chunkIds.set(c.id, item.id);
       return { c, item };
     });
-    for (const { c, item } of chunks) item.preceding_id = c.preceding_id ? (chunkIds.get(c.preceding_id) ?? null) : null;
+    for (const { c, item } of chunks)
+      item.preceding_id = c.preceding_id ? (chunkIds.get(c.preceding_id) ?? null) : null;
     const memories = extraction.memories.map((m, i) =>
-      derived(m.memory, m.key, {
-        memory_type: m.memory_type,
-        tags: ['mode:fine', ...m.tags.filter((t) => t !== 'mode:fast' && !t.startsWith('extract:'))],
-        sources: m.sources,
-        valid_from: m.valid_from,
-      }, [String(i), m.memory]),
+      derived(
+        m.memory,
+        m.key,
+        {
+          memory_type: m.memory_type,
+          tags: ['mode:fine', ...m.tags.filter((t) => t !== 'mode:fast' && !t.startsWith('extract:'))],
+          sources: m.sources,
+          valid_from: m.valid_from,
+        },
+        [String(i), m.memory],
+      ),
     );
     const edges: GraphEdge[] = [];
-    const edge = (from: string, to: string, type: GraphEdge['type']) => edges.push({ tenant_id: r.tenant_id, cube_id: r.cube_id, from, to, type });
+    const edge = (from: string, to: string, type: GraphEdge['type']) =>
+      edges.push({ tenant_id: r.tenant_id, cube_id: r.cube_id, from, to, type });
     for (const m of memories) edge(m.id, r.id, 'DERIVED_FROM');
     extraction.memories.forEach((m, i) => {
       for (const cid of m.chunk_ids ?? []) {
@@ -193,7 +221,11 @@ export class FinePipeline {
   private async mark(raw: MemoryItem[], tag: string): Promise<void> {
     const now = this.deps.clock().toISOString();
     await this.deps.indexer.write(
-      raw.map((r) => ({ ...r, tags: [...r.tags.filter((t) => !t.startsWith('extract:')), tag], updated_at: now })),
+      raw.map((r) => ({
+        ...r,
+        tags: [...r.tags.filter((t) => !t.startsWith('extract:')), tag],
+        updated_at: now,
+      })),
     );
   }
 }

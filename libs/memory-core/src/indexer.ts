@@ -1,5 +1,12 @@
 import type { MemoryItem } from '@engram/domain';
-import type { Embedder, GraphEdge, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex } from '@engram/ports';
+import type {
+  Embedder,
+  GraphEdge,
+  GraphStore,
+  LexicalIndex,
+  MemoryRecordStore,
+  VectorIndex,
+} from '@engram/ports';
 import { entityId } from '@engram/ports';
 import { extractEntities } from '@engram/reader';
 
@@ -13,7 +20,11 @@ export interface IndexDeps {
 
 /** The text the lexical index and the embedder see for a memory. */
 export const indexText = (m: MemoryItem): string =>
-  [m.key && !m.memory.startsWith(m.key) ? m.key : '', m.memory, m.tags.filter((t) => !t.includes(':')).join(' ')]
+  [
+    m.key && !m.memory.startsWith(m.key) ? m.key : '',
+    m.memory,
+    m.tags.filter((t) => !t.includes(':')).join(' '),
+  ]
     .filter(Boolean)
     .join('\n');
 
@@ -37,7 +48,11 @@ export class Indexer {
    * Brings the derived indexes in line with the given records: activated memories are (re)indexed,
    * others (archived, deleted, resolving) are taken out of the search indexes but keep their graph edges.
    */
-  async indexAll(items: MemoryItem[], extraEdges: GraphEdge[] = [], vectors?: Map<string, Float32Array>): Promise<void> {
+  async indexAll(
+    items: MemoryItem[],
+    extraEdges: GraphEdge[] = [],
+    vectors?: Map<string, Float32Array>,
+  ): Promise<void> {
     const live = items.filter((m) => m.status === 'activated');
     const dead = items.filter((m) => m.status !== 'activated').map((m) => m.id);
     const vecs = new Map(vectors ?? []);
@@ -46,12 +61,22 @@ export class Indexer {
     const edges: GraphEdge[] = [...extraEdges, ...followEdges(items)];
     for (const m of live) {
       for (const e of extractEntities(`${m.key}\n${m.memory}`)) {
-        edges.push({ tenant_id: m.tenant_id, cube_id: m.cube_id, from: m.id, to: entityId(e), type: 'MENTIONS' });
+        edges.push({
+          tenant_id: m.tenant_id,
+          cube_id: m.cube_id,
+          from: m.id,
+          to: entityId(e),
+          type: 'MENTIONS',
+        });
       }
     }
     await Promise.all([
-      this.deps.lexical.upsert(live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, text: indexText(m) }))),
-      this.deps.vectors.upsert(live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, vector: vecs.get(m.id)! }))),
+      this.deps.lexical.upsert(
+        live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, text: indexText(m) })),
+      ),
+      this.deps.vectors.upsert(
+        live.map((m) => ({ id: m.id, tenant_id: m.tenant_id, cube_id: m.cube_id, vector: vecs.get(m.id)! })),
+      ),
       this.deps.graph.upsertEdges(edges),
       dead.length ? this.deps.lexical.delete(dead) : Promise.resolve(),
       dead.length ? this.deps.vectors.delete(dead) : Promise.resolve(),
@@ -69,7 +94,11 @@ export class Indexer {
   /** Removes memories from every index, then from the record store. */
   async remove(ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    await Promise.all([this.deps.lexical.delete(ids), this.deps.vectors.delete(ids), this.deps.graph.deleteNodes(ids)]);
+    await Promise.all([
+      this.deps.lexical.delete(ids),
+      this.deps.vectors.delete(ids),
+      this.deps.graph.deleteNodes(ids),
+    ]);
     return this.deps.records.delete(ids);
   }
 
@@ -100,7 +129,14 @@ export class Indexer {
 export function followEdges(items: MemoryItem[]): GraphEdge[] {
   const edges: GraphEdge[] = [];
   for (const m of items) {
-    if (m.preceding_id) edges.push({ tenant_id: m.tenant_id, cube_id: m.cube_id, from: m.preceding_id, to: m.id, type: 'FOLLOWS' });
+    if (m.preceding_id)
+      edges.push({
+        tenant_id: m.tenant_id,
+        cube_id: m.cube_id,
+        from: m.preceding_id,
+        to: m.id,
+        type: 'FOLLOWS',
+      });
   }
   return edges;
 }

@@ -5,4 +5,7 @@ import type { MemoryService } from './memory-service';
  * a MemoryService; the cluster gateway may bind one whose add and search go to the ingestion and
  * retrieval services.
  */
-export type MemoryApi = Pick<MemoryService, 'add' | 'search' | 'getMemories' | 'getByIds' | 'delete' | 'tasks'>;
+export type MemoryApi = Pick<
+  MemoryService,
+  'add' | 'search' | 'getMemories' | 'getByIds' | 'delete' | 'tasks'
+>;

@@ -43,13 +43,29 @@ describe('MemoryService (embedded stores, hashing embedder)', () => {
   });
 
   const add = (content: string | object[], over: object = {}) =>
-    svc.add({ tenant_id: 't', user_id: 'u', session_id: 's', cube_ids: ['c'], messages: content, mode: 'fast', async_mode: 'sync', ...over });
+    svc.add({
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's',
+      cube_ids: ['c'],
+      messages: content,
+      mode: 'fast',
+      async_mode: 'sync',
+      ...over,
+    });
 
   it('windows a long conversation, cites every message and links windows in order', async () => {
-    const messages = Array.from({ length: 12 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `Turn ${i} talks about subject number ${i}.`, message_id: `m${i}` }));
+    const messages = Array.from({ length: 12 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: `Turn ${i} talks about subject number ${i}.`,
+      message_id: `m${i}`,
+    }));
     const r = await add(messages);
     expect(r.memories.length).toBeGreaterThan(2);
-    const items = await svc.getByIds('t', r.memories.map((m) => m.memory_id));
+    const items = await svc.getByIds(
+      't',
+      r.memories.map((m) => m.memory_id),
+    );
     const cited = new Set(items.flatMap((i) => i.sources.map((s) => s.message_id)));
     expect(cited.size).toBe(12);
     for (let i = 1; i < items.length; i++) expect(items[i]!.preceding_id).toBe(items[i - 1]!.id);
@@ -58,18 +74,30 @@ describe('MemoryService (embedded stores, hashing embedder)', () => {
   });
 
   it('concurrent adds to one cube all land, each exactly once', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => add(`Concurrent fact ${i} about kiwis.`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => add(`Concurrent fact ${i} about kiwis.`)),
+    );
     const ids = results.flatMap((r) => r.memories.map((m) => m.memory_id));
     expect(new Set(ids).size).toBe(20);
     // retry them all concurrently: nothing new
-    const again = await Promise.all(Array.from({ length: 20 }, (_, i) => add(`Concurrent fact ${i} about kiwis.`)));
+    const again = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => add(`Concurrent fact ${i} about kiwis.`)),
+    );
     expect(again.every((r) => r.replayed)).toBe(true);
     expect((await svc.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null })).total).toBe(20);
   });
 
   it('tenants and cubes are isolated', async () => {
     await add('Secret of tenant t about pineapples.');
-    await svc.add({ tenant_id: 'other', user_id: 'u', session_id: 's', cube_ids: ['c'], messages: 'Other tenant pineapples.', mode: 'fast', async_mode: 'sync' });
+    await svc.add({
+      tenant_id: 'other',
+      user_id: 'u',
+      session_id: 's',
+      cube_ids: ['c'],
+      messages: 'Other tenant pineapples.',
+      mode: 'fast',
+      async_mode: 'sync',
+    });
     const r = await svc.search(searchCmd('pineapples'));
     const all = r.buckets.flatMap((b) => b.memories.map((m) => m.item.tenant_id));
     expect(all).toEqual(['t']);
@@ -89,13 +117,24 @@ describe('MemoryService (embedded stores, hashing embedder)', () => {
   });
 
   it('reindexAll rebuilds the derived indexes to the same search results', async () => {
-    for (const t of ['The user likes sailing in Greece.', 'The user hates cold weather.', 'The user learns the violin.']) await add(t);
-    const before = (await svc.search(searchCmd('sailing violin'))).buckets[0]!.memories.map((m) => [m.item.id, m.relativity.toFixed(6)]);
+    for (const t of [
+      'The user likes sailing in Greece.',
+      'The user hates cold weather.',
+      'The user learns the violin.',
+    ])
+      await add(t);
+    const before = (await svc.search(searchCmd('sailing violin'))).buckets[0]!.memories.map((m) => [
+      m.item.id,
+      m.relativity.toFixed(6),
+    ]);
     await stores.lexical.clear();
     await stores.vectors.clear();
     expect((await svc.search(searchCmd('sailing violin'))).buckets[0]!.memories).toHaveLength(0);
     expect(await svc.indexer.reindexAll()).toBe(3);
-    const after = (await svc.search(searchCmd('sailing violin'))).buckets[0]!.memories.map((m) => [m.item.id, m.relativity.toFixed(6)]);
+    const after = (await svc.search(searchCmd('sailing violin'))).buckets[0]!.memories.map((m) => [
+      m.item.id,
+      m.relativity.toFixed(6),
+    ]);
     expect(after).toEqual(before);
   });
 
@@ -110,10 +149,26 @@ describe('MemoryService (embedded stores, hashing embedder)', () => {
 
   it('image and file parts become their own cited memories', async () => {
     const r = await add([
-      { role: 'user', message_id: 'img', content: [{ type: 'text', text: 'my lunch' }, { type: 'image_url', image_url: { url: 'http://x/mango.png' } }] },
-      { role: 'user', message_id: 'doc', content: [{ type: 'file', file: { filename: 'notes.md', file_data: '# Plan\nVisit Kyoto in April.' } }] },
+      {
+        role: 'user',
+        message_id: 'img',
+        content: [
+          { type: 'text', text: 'my lunch' },
+          { type: 'image_url', image_url: { url: 'http://x/mango.png' } },
+        ],
+      },
+      {
+        role: 'user',
+        message_id: 'doc',
+        content: [
+          { type: 'file', file: { filename: 'notes.md', file_data: '# Plan\nVisit Kyoto in April.' } },
+        ],
+      },
     ]);
-    const items = await svc.getByIds('t', r.memories.map((m) => m.memory_id));
+    const items = await svc.getByIds(
+      't',
+      r.memories.map((m) => m.memory_id),
+    );
     const img = items.find((i) => i.tags.includes('multimodal:image'))!;
     expect(img.memory).toContain('mango.png');
     expect(img.sources[0]!.message_id).toBe('img');

@@ -9,14 +9,15 @@ import {
 import type { Embedder, GraphStore, LexicalIndex, MemoryRecordStore, VectorIndex } from '@engram/ports';
 import { normalizeMessages, type WindowOptions } from '@engram/reader';
 import { HybridSearcher, type ScoringModel } from '@engram/retrieval';
-import type {
-  AddCommand,
-  AddResult,
-  DeleteCommand,
-  GetMemoriesCommand,
-  GetMemoriesResult,
-  SearchCommand,
-  SearchOutcome,
+import {
+  toAddedMemory,
+  type AddCommand,
+  type AddResult,
+  type DeleteCommand,
+  type GetMemoriesCommand,
+  type GetMemoriesResult,
+  type SearchCommand,
+  type SearchOutcome,
 } from './commands';
 import { buildFastMemories } from './fast-memories';
 import { DispatchRelay, type DispatchRelayOptions } from './dispatch-relay';
@@ -129,14 +130,8 @@ export class MemoryService {
       contentHash({ u: cmd.user_id, s: cmd.session_id, m: messages, t: cmd.custom_tags ?? [], i: info });
     const taskId = cmd.task_id ?? deterministicId(cmd.tenant_id, 'task', ingestKey);
     const now = this.clock().toISOString();
-    this.tasks.upsert({
-      task_id: taskId,
-      tenant_id: cmd.tenant_id,
-      user_id: cmd.user_id,
-      cube_ids: cmd.cube_ids,
-      label: 'add',
-      status: 'in_progress',
-    });
+    const task = { task_id: taskId, tenant_id: cmd.tenant_id, user_id: cmd.user_id, cube_ids: cmd.cube_ids };
+    this.tasks.upsert({ ...task, label: 'add', status: 'in_progress' });
     try {
       const memories: AddResult['memories'] = [];
       let fresh = 0;
@@ -161,15 +156,9 @@ export class MemoryService {
           for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
         const stored = await this.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () => this.writeNew(items));
         fresh += stored.written;
-        memories.push(
-          ...stored.items.map((m) => ({
-            memory: m.memory,
-            memory_id: m.id,
-            memory_type: m.memory_type,
-            cube_id: m.cube_id,
-          })),
-        );
+        memories.push(...stored.items.map(toAddedMemory));
       }
+      const replayed = fresh === 0 && memories.length > 0;
       const pendingRaw = memories.filter((m) => extract && m.memory_type !== 'RawFileMemory');
       if (extract && cmd.async_mode === 'sync' && this.fine) {
         const { fine } = await this.extractFor(
@@ -180,14 +169,7 @@ export class MemoryService {
           memories.map((m) => m.memory_id),
           cmd.custom_tags ?? [],
         );
-        const out = fine.length
-          ? fine.map((m) => ({
-              memory: m.memory,
-              memory_id: m.id,
-              memory_type: m.memory_type,
-              cube_id: m.cube_id,
-            }))
-          : memories;
+        const out = fine.length ? fine.map(toAddedMemory) : memories;
         return {
           memories: out,
           task_id: taskId,
@@ -197,10 +179,7 @@ export class MemoryService {
       }
       const markWaiting = () =>
         this.tasks.upsert({
-          task_id: taskId,
-          tenant_id: cmd.tenant_id,
-          user_id: cmd.user_id,
-          cube_ids: cmd.cube_ids,
+          ...task,
           label: 'mem_read',
           status: 'waiting',
           detail: { raw: pendingRaw.length },
@@ -225,7 +204,6 @@ export class MemoryService {
         });
         // the tracker may already hold the mem-reader's progress (fed from task events): keep it
         const seen = this.tasks.get(taskId);
-        const replayed = fresh === 0 && memories.length > 0;
         let accepted: AddResult;
         if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
           accepted = { memories, task_id: taskId, task_status: seen.status, replayed };
@@ -253,36 +231,20 @@ export class MemoryService {
             cmd.custom_tags ?? [],
           ).then(() => undefined),
         );
-        return {
-          memories,
-          task_id: taskId,
-          task_status: 'waiting',
-          replayed: fresh === 0 && memories.length > 0,
-        };
+        return { memories, task_id: taskId, task_status: 'waiting', replayed };
       }
       const done = this.tasks.upsert({
-        task_id: taskId,
-        tenant_id: cmd.tenant_id,
-        user_id: cmd.user_id,
-        cube_ids: cmd.cube_ids,
+        ...task,
         label: 'add',
         status: 'completed',
         detail: { memories: memories.length, written: fresh },
       });
       const announce = this.deps.announceTask;
       if (announce) this.spawn(() => announce(done));
-      return {
-        memories,
-        task_id: taskId,
-        task_status: 'completed',
-        replayed: fresh === 0 && memories.length > 0,
-      };
+      return { memories, task_id: taskId, task_status: 'completed', replayed };
     } catch (err) {
       this.tasks.upsert({
-        task_id: taskId,
-        tenant_id: cmd.tenant_id,
-        user_id: cmd.user_id,
-        cube_ids: cmd.cube_ids,
+        ...task,
         label: 'add',
         status: 'failed',
         error: (err as Error).message,
