@@ -1,13 +1,16 @@
+import { retryBackoffMs, type RetryPolicy } from '@engram/ports';
 import type { ExtractionDispatcher, ExtractionJob } from './extraction-dispatch';
 
-export interface DispatchRelayOptions {
-  /** First wait after a failed dispatch. Default 1 s. */
-  initialBackoffMs?: number;
-  /** Cap on a wait. Default 60 s. */
-  maxBackoffMs?: number;
-  /** Tries before leaving the job to the relay at the next boot. Default 100 (over an hour at the cap). */
-  maxAttempts?: number;
-}
+/** Backoff of the relay (the bus's policy shape); `maxAttempts` tries, then the boot relay takes over. */
+export type DispatchRelayOptions = Partial<RetryPolicy>;
+
+/** 1 s doubling to 60 s; 100 tries is over an hour at the cap. */
+const DEFAULT_RELAY: RetryPolicy = {
+  initialBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  multiplier: 2,
+  maxAttempts: 100,
+};
 
 /**
  * The outbox relay for adds whose publish failed: the raw memories are stored pending and the add was
@@ -19,18 +22,14 @@ export interface DispatchRelayOptions {
 export class DispatchRelay {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
-  private readonly initial: number;
-  private readonly max: number;
-  private readonly attempts: number;
+  private readonly policy: RetryPolicy;
 
   constructor(
     private readonly dispatcher: ExtractionDispatcher,
     opts: DispatchRelayOptions = {},
     private readonly log?: { warn(msg: string): void },
   ) {
-    this.initial = opts.initialBackoffMs ?? 1_000;
-    this.max = opts.maxBackoffMs ?? 60_000;
-    this.attempts = opts.maxAttempts ?? 100;
+    this.policy = { ...DEFAULT_RELAY, ...opts };
   }
 
   /** Jobs waiting for another try. */
@@ -40,11 +39,11 @@ export class DispatchRelay {
 
   schedule(job: ExtractionJob, attempt = 1): void {
     if (this.stopped || this.timers.has(job.task_id)) return;
-    const wait = Math.min(this.max, this.initial * 2 ** (attempt - 1));
+    const wait = retryBackoffMs(this.policy, attempt);
     const timer = setTimeout(() => {
       this.timers.delete(job.task_id);
       this.dispatcher.dispatch(job).catch((err: unknown) => {
-        if (attempt >= this.attempts) {
+        if (attempt >= this.policy.maxAttempts) {
           this.log?.warn(
             `giving up republishing task ${job.task_id} (the boot relay will): ${(err as Error).message}`,
           );
