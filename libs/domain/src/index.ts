@@ -4,3 +4,5 @@ export * from './errors';
 export * from './filter';
 export * from './text';
 export * from './messages';
+export * from './limits';
+export * from './safe-text';
