@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
       : []),
   ];
-  metrics.watch({ bus, tasks: () => memory.tasks.summary() });
+  metrics.watch({ bus, tasks: () => memory.tasks.totals() });
   const app = await createServiceApp(cfg, lc, modules, { health: false, describe }, metrics);
   // every gateway instance sees every task event (its own group), for its scheduler routes
   const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), memory.tasks);

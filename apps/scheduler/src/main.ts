@@ -30,14 +30,14 @@ async function main(): Promise<void> {
   const tasks = new TaskTracker();
   const metrics = createServiceMetrics(cfg);
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
-  metrics.watch({ bus, tasks: () => tasks.summary() });
+  metrics.watch({ bus, tasks: () => tasks.totals() });
   const deadLetters = new DeadLetterView();
-  const describe = () => ({ tasks: tasks.summary(), dead_letters: deadLetters.size });
+  const describe = () => ({ tasks: tasks.totals(), dead_letters: deadLetters.size });
   const app = await createServiceApp(
     cfg,
     lc,
     [
-      SchedulerModule.register({ tasks }),
+      SchedulerModule.register({ tasks, defaultTenant: cfg.defaultTenant }),
       DeadLetterModule.register({ deadLetters: new DeadLetterReplayer(bus, deadLetters) }),
     ],
     {

@@ -73,7 +73,7 @@ export async function createStandaloneApp(
     })), {
       // GET /metrics, GET /ready, x-request-id, HTTP latency histogram (docs/operations/observability.md)
       service: 'engram',
-      tasks: () => memory.tasks.summary(),
+      tasks: () => memory.tasks.totals(),
       llmUsage: () => fine.llm?.ledger.snapshot() ?? [],
       probes: [{ name: 'record-store', check: () => stores.records.getByIds(['engram-readiness-probe']) }],
     }),

@@ -128,13 +128,10 @@ export class MemoryGrpcController {
   @GrpcMethod('MemoryService', 'GetTaskStatus')
   getTaskStatus(req: GetTaskStatusRequest, md?: Metadata): GetTaskStatusResponse {
     check(GetTaskStatusRequestRules, req);
-    const tenant = this.tenant(md);
-    const tasks = this.memory.tasks
-      .list({
-        ...(req.task_id ? { task_id: req.task_id } : {}),
-        ...(req.user_id ? { user_id: req.user_id } : {}),
-      })
-      .filter((t) => t.tenant_id === tenant);
+    const tasks = this.memory.tasks.list(this.tenant(md), {
+      ...(req.task_id ? { task_id: req.task_id } : {}),
+      ...(req.user_id ? { user_id: req.user_id } : {}),
+    });
     if (req.task_id && !tasks.length) throw new NotFoundError(`task ${req.task_id} not found`);
     return { tasks: tasks.map(toTaskStatus) };
   }

@@ -8,7 +8,15 @@ import { DeadLettersController } from './product/dead-letters.controller';
 import type { DeadLetterApi } from './product/dead-letters';
 import { ProductController } from './product/product.controller';
 import { SchedulerController } from './product/scheduler.controller';
-import { DEAD_LETTERS, GATEWAY_OPTIONS, MEMORY_SERVICE, TASK_TRACKER, type GatewayOptions } from './tokens';
+import {
+  DEAD_LETTERS,
+  GATEWAY_OPTIONS,
+  MEMORY_SERVICE,
+  SCHEDULER_OPTIONS,
+  TASK_TRACKER,
+  type GatewayOptions,
+  type SchedulerOptions,
+} from './tokens';
 
 /** The REST gateway: MemOS `/product/*`, cloud-style routes, `/health`. Apps bind the service. */
 @Module({})
@@ -18,6 +26,7 @@ export class GatewayModule {
       { provide: MEMORY_SERVICE, useValue: deps.memory },
       { provide: GATEWAY_OPTIONS, useValue: deps.options },
       { provide: TASK_TRACKER, useValue: deps.memory.tasks },
+      { provide: SCHEDULER_OPTIONS, useValue: { defaultTenant: deps.options.defaultTenant } },
       { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
     ];
     return {
@@ -28,15 +37,19 @@ export class GatewayModule {
   }
 }
 
-/** The scheduler routes alone (`/product/scheduler/*`, MemOS envelope), over a given task tracker. */
+/**
+ * The scheduler routes alone (`/product/scheduler/*`, MemOS envelope), over a given task tracker; a
+ * request sees its tenant's tasks (`defaultTenant` when it names none).
+ */
 @Module({})
 export class SchedulerModule {
-  static register(deps: { tasks: TaskTracker }): DynamicModule {
+  static register(deps: { tasks: TaskTracker } & SchedulerOptions): DynamicModule {
     return {
       module: SchedulerModule,
       controllers: [SchedulerController],
       providers: [
         { provide: TASK_TRACKER, useValue: deps.tasks },
+        { provide: SCHEDULER_OPTIONS, useValue: { defaultTenant: deps.defaultTenant } },
         { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
       ],
     };

@@ -33,7 +33,7 @@ export async function awaitExtraction(
     timeoutMs: number;
   },
 ): Promise<AddResult> {
-  const task = await deps.tasks.waitFor(accepted.task_id, deps.timeoutMs);
+  const task = await deps.tasks.waitFor(deps.tenantId, accepted.task_id, deps.timeoutMs);
   if (!task) return accepted;
   const status = task.status;
   const ids = task.status === 'completed' ? extractedMemoryIds(task) : [];

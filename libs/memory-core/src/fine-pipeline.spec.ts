@@ -114,7 +114,7 @@ describe('fine mode: raw → fine lifecycle', () => {
     const hits = (await search(svc, 'puppy Biscuit')).buckets[0]!.memories;
     expect(hits).toHaveLength(1);
     expect(hits[0]!.item.tags).toContain('extract:empty');
-    expect(svc.tasks.get(r.task_id)).toMatchObject({
+    expect(svc.tasks.get('t', r.task_id)).toMatchObject({
       status: 'completed',
       detail: { fine: 0, reason: expect.stringMatching(/no memories/) },
     });
@@ -125,7 +125,7 @@ describe('fine mode: raw → fine lifecycle', () => {
     const r = await add(svc, 'async');
     expect(r.task_status).toBe('waiting');
     await svc.drain();
-    expect(svc.tasks.get(r.task_id)).toMatchObject({
+    expect(svc.tasks.get('t', r.task_id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/malformed JSON/),
     });
@@ -147,10 +147,10 @@ describe('fine mode: raw → fine lifecycle', () => {
     const svc = make(slow);
     const r = await add(svc, 'async');
     expect((await search(svc, 'puppy')).buckets[0]!.memories[0]!.item.is_fast).toBe(true);
-    expect(await svc.tasks.waitIdle({ cube_id: 'c' }, 10)).toBe('timeout');
+    expect(await svc.tasks.waitIdle('t', { cube_id: 'c' }, 10)).toBe('timeout');
     release();
     await svc.drain();
-    expect(svc.tasks.get(r.task_id)!.status).toBe('completed');
+    expect(svc.tasks.get('t', r.task_id)!.status).toBe('completed');
     const hits = (await search(svc, 'puppy')).buckets[0]!.memories;
     expect(hits.map((h) => h.item.is_fast)).toEqual([false]);
   });

@@ -173,7 +173,7 @@ export class MemoryService {
         return {
           memories: out,
           task_id: taskId,
-          task_status: this.tasks.get(taskId)?.status ?? 'completed',
+          task_status: this.tasks.get(cmd.tenant_id, taskId)?.status ?? 'completed',
           replayed: false,
         };
       }
@@ -203,7 +203,7 @@ export class MemoryService {
           throw err;
         });
         // the tracker may already hold the mem-reader's progress (fed from task events): keep it
-        const seen = this.tasks.get(taskId);
+        const seen = this.tasks.get(cmd.tenant_id, taskId);
         let accepted: AddResult;
         if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
           accepted = { memories, task_id: taskId, task_status: seen.status, replayed };

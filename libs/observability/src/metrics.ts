@@ -16,7 +16,7 @@ export interface MetricsOptions {
   registry?: Registry;
   /** Node process metrics (CPU, memory, event loop lag, GC). Default true. */
   defaultMetrics?: boolean;
-  /** Task counts by status now (e.g. `memory.tasks.summary()`), read on every scrape. */
+  /** Task counts by status now (e.g. `memory.tasks.totals()`, every tenant), read on every scrape. */
   tasks?: () => Partial<Record<string, number>>;
   /** LLM token usage per tenant and model, read on every scrape (e.g. `usageLedger.snapshot()`). */
   llmUsage?: () => Iterable<LlmUsageRow>;

@@ -83,9 +83,9 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     });
     // acknowledged before extraction finishes (the in-process reader may already have started)
     expect(['waiting', 'in_progress']).toContain(r.task_status);
-    await until(() => scheduler.get(r.task_id)?.status === 'completed');
-    expect(scheduler.get(r.task_id)).toMatchObject({ label: 'mem_read', cube_ids: ['a', 'b'] });
-    await until(() => gateway.tasks.get(r.task_id)?.status === 'completed');
+    await until(() => scheduler.get('t', r.task_id)?.status === 'completed');
+    expect(scheduler.get('t', r.task_id)).toMatchObject({ label: 'mem_read', cube_ids: ['a', 'b'] });
+    await until(() => gateway.tasks.get('t', r.task_id)?.status === 'completed');
 
     const { items } = await gateway.getMemories({ tenant_id: 't', cube_ids: ['a', 'b'], filter: null });
     expect(items.map((m) => [m.cube_id, m.memory]).sort()).toEqual([
@@ -152,8 +152,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
       retry,
     );
     const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
-    await until(() => scheduler.get(r.task_id)?.status === 'completed');
-    const done = scheduler.get(r.task_id)!;
+    await until(() => scheduler.get('t', r.task_id)?.status === 'completed');
+    const done = scheduler.get('t', r.task_id)!;
     expect(done.error).toBeUndefined();
     expect(done.detail).toMatchObject({ c: { attempts: 3, fine: 1 } });
   });
@@ -179,8 +179,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
       retry,
     );
     const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
-    await until(() => scheduler.get(r.task_id)?.status === 'failed');
-    expect(scheduler.get(r.task_id)!.error).toMatch(/llm unavailable/);
+    await until(() => scheduler.get('t', r.task_id)?.status === 'failed');
+    expect(scheduler.get('t', r.task_id)!.error).toMatch(/llm unavailable/);
     await until(() => dead.length > 0);
     expect(dead).toEqual([TOPICS.rawInput]);
     // the raw memory is kept, searchable and still pending for a later replay
@@ -194,8 +194,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     const r = await gateway.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'async' });
     await gateway.delete({ tenant_id: 't', kind: 'ids', ids: r.memories.map((m) => m.memory_id) });
     await subscribeRawInput(bus, 'mem-reader', new MemoryService({ ...stores, embedder, window, extractor }));
-    await until(() => scheduler.get(r.task_id)?.status === 'cancelled');
-    expect(scheduler.get(r.task_id)!.detail).toMatchObject({
+    await until(() => scheduler.get('t', r.task_id)?.status === 'cancelled');
+    expect(scheduler.get('t', r.task_id)!.detail).toMatchObject({
       c: { reason: expect.stringMatching(/deleted/) },
     });
   });
@@ -209,8 +209,8 @@ describe('gateway → raw-input → mem-reader → task events (in-process bus, 
     });
     const scheduler = await schedulerView();
     const r = await ingestion.add({ ...add, cube_ids: ['c'], mode: 'fast', async_mode: 'sync' });
-    await until(() => scheduler.get(r.task_id)?.status === 'completed');
-    expect(scheduler.get(r.task_id)).toMatchObject({ label: 'add', user_id: 'u', cube_ids: ['c'] });
+    await until(() => scheduler.get('t', r.task_id)?.status === 'completed');
+    expect(scheduler.get('t', r.task_id)).toMatchObject({ label: 'add', user_id: 'u', cube_ids: ['c'] });
   });
 });
 
@@ -267,7 +267,7 @@ describe('outbox: raw memories written pending are published again after a faile
     });
     expect(await rebooted.resumePendingExtractions()).toBe(1);
     await rebooted.drain();
-    await until(() => scheduler.list().some((t) => t.status === 'completed'));
+    await until(() => scheduler.list('t').some((t) => t.status === 'completed'));
     const { items } = await rebooted.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
     expect(items.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
   });
@@ -299,7 +299,7 @@ describe('outbox: raw memories written pending are published again after a faile
         async_mode: 'async',
       }),
     ).rejects.toThrow('kafka unreachable');
-    await until(() => scheduler.list().some((t) => t.status === 'completed'));
+    await until(() => scheduler.list('t').some((t) => t.status === 'completed'));
     const { items } = await gateway.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
     expect(items.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
     await gateway.drain();

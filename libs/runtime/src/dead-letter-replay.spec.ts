@@ -86,7 +86,7 @@ describe('dead-letter view and replay (in-process bus, embedded stores)', () => 
 
   const failedAdd = async (cube = 'c') => {
     const r = await gateway.add({ ...add, cube_ids: [cube] });
-    await until(() => scheduler.get(r.task_id)?.status === 'failed');
+    await until(() => scheduler.get('t', r.task_id)?.status === 'failed');
     await until(() => view.select().some((e) => e.record.raw_input?.cube_id === cube));
     return r;
   };
@@ -124,11 +124,11 @@ describe('dead-letter view and replay (in-process bus, embedded stores)', () => 
       failed: [],
     });
     // off `failed` while the replayed run is under way (a new run of the cube, not a move backwards)
-    await until(() => scheduler.get(r.task_id)?.status === 'in_progress');
-    expect(scheduler.get(r.task_id)!.error).toBeUndefined();
+    await until(() => scheduler.get('t', r.task_id)?.status === 'in_progress');
+    expect(scheduler.get('t', r.task_id)!.error).toBeUndefined();
     release();
-    await until(() => scheduler.get(r.task_id)?.status === 'completed');
-    expect(scheduler.get(r.task_id)!.detail).toMatchObject({ c: { fine: 1, replay: 1 } });
+    await until(() => scheduler.get('t', r.task_id)?.status === 'completed');
+    expect(scheduler.get('t', r.task_id)!.detail).toMatchObject({ c: { fine: 1, replay: 1 } });
     const { items: memories } = await gateway.getMemories({ tenant_id: 't', cube_ids: ['c'], filter: null });
     expect(memories.map((m) => m.memory)).toEqual(["The user's dog is named Biscuit."]);
     expect(replayer.list({ limit: 10 }).items[0]!.replayed_at).toEqual(expect.any(String));
@@ -179,13 +179,13 @@ describe('dead-letter view and replay (in-process bus, embedded stores)', () => 
     const first = view.select()[0]!.record.id;
     await replayer.replay({ ids: [first] });
     await until(() => view.size === 2);
-    await until(() => scheduler.get(r.task_id)?.status === 'failed');
+    await until(() => scheduler.get('t', r.task_id)?.status === 'failed');
     const again = view.select()[0]!.record;
     expect(again).toMatchObject({ replay_of: first, raw_input: { task_id: r.task_id } });
     llmUp = true;
     expect((await replayer.replay({ ids: [again.id] })).replayed[0]).toMatchObject({ replay: 2 });
-    await until(() => scheduler.get(r.task_id)?.status === 'completed');
-    expect(scheduler.get(r.task_id)!.detail).toMatchObject({ c: { replay: 2, fine: 1 } });
+    await until(() => scheduler.get('t', r.task_id)?.status === 'completed');
+    expect(scheduler.get('t', r.task_id)!.detail).toMatchObject({ c: { replay: 2, fine: 1 } });
   });
 
   it('keeps an unreadable dead letter with its error, cannot replay it, and keeps consuming', async () => {

@@ -132,7 +132,7 @@ describe('dead-letter routes', () => {
       skipped: [],
       failed: [],
     });
-    await until(() => republished.length === 1 && tasks.get('task-1') !== undefined);
+    await until(() => republished.length === 1 && tasks.get('t', 'task-1') !== undefined);
     const [m] = republished;
     expect(m!.key).toBe('t:c');
     expect(m!.value.toString()).toBe(encodeEvent(TOPICS.rawInput, rawInput).value);
@@ -140,7 +140,7 @@ describe('dead-letter routes', () => {
       [REPLAY_HEADERS.count]: '1',
       [REPLAY_HEADERS.of]: r.body.data.replayed[0].id,
     });
-    expect(tasks.get('task-1')).toMatchObject({ status: 'waiting', cube_ids: ['c'] });
+    expect(tasks.get('t', 'task-1')).toMatchObject({ status: 'waiting', cube_ids: ['c'] });
 
     const again = await post({ ids: [r.body.data.replayed[0].id] }).expect(200);
     expect(again.body.data).toEqual({

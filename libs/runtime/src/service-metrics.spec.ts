@@ -54,12 +54,12 @@ describe('service metrics (scheduler over the in-process bus)', () => {
     const metrics = createServiceMetrics(cfg);
     const bus = new InProcessMessageBus({ observer: metrics.busObserver(), partitions: 2 });
     const tasks = new TaskTracker();
-    metrics.watch({ bus, tasks: () => tasks.summary() });
+    metrics.watch({ bus, tasks: () => tasks.totals() });
     const lc = new ServiceLifecycle('scheduler');
     const app = await createServiceApp(
       cfg,
       lc,
-      [SchedulerModule.register({ tasks })],
+      [SchedulerModule.register({ tasks, defaultTenant: cfg.defaultTenant })],
       { health: true, describe: () => ({}) },
       metrics,
     );
@@ -77,7 +77,7 @@ describe('service metrics (scheduler over the in-process bus)', () => {
       await publishTask(bus, task('t1', 'waiting'));
       await publishTask(bus, task('t1', 'completed'));
       await publishTask(bus, task('t2', 'waiting'));
-      await until(() => tasks.summary().total === 2 && tasks.get('t1')?.status === 'completed');
+      await until(() => tasks.summary('default').total === 2 && tasks.get('default', 't1')?.status === 'completed');
 
       const http = request(app.getHttpServer() as Server);
       await http.get('/product/scheduler/allstatus').expect(200);

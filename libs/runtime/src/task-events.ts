@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeEvent, encodeEvent, TOPICS, type TaskEvent } from '@engram/contracts';
-import type { TaskRecord, TaskStatus, TaskTracker } from '@engram/memory-core';
+import { taskKey, type TaskRecord, type TaskStatus, type TaskTracker } from '@engram/memory-core';
 import type { MessageBus, Subscription } from '@engram/ports';
 
 type TaskUpdate = Pick<TaskRecord, 'task_id' | 'tenant_id' | 'user_id' | 'cube_ids' | 'label' | 'status'> &
@@ -35,7 +35,7 @@ const RANK: Record<TaskStatus, number> = {
 };
 
 /**
- * Folds task events into a tracker. A task spans cubes and the mem-reader reports each cube on its
+ * Folds task events into a tracker, per (tenant, task id). A task spans cubes and the mem-reader reports each cube on its
  * own, so the state is kept per cube and the task's status is derived: failed if any cube failed,
  * running while any cube is, completed when all are. Events of one cube never move it backwards
  * (the ingestion's `waiting` and the mem-reader's events travel on different partitions) — except
@@ -49,9 +49,11 @@ export class TaskStateFolder {
   constructor(private readonly tracker: TaskTracker) {}
 
   apply(e: TaskEvent): void {
-    const parts = this.cubes.get(e.task_id) ?? new Map<string, { event: TaskEvent; run: number }>();
-    this.cubes.delete(e.task_id); // re-insert: Map order = least recently updated first
-    this.cubes.set(e.task_id, parts);
+    // a task is its tenant's: two tenants naming the same task id fold into two tasks
+    const key = taskKey(e.tenant_id, e.task_id);
+    const parts = this.cubes.get(key) ?? new Map<string, { event: TaskEvent; run: number }>();
+    this.cubes.delete(key); // re-insert: Map order = least recently updated first
+    this.cubes.set(key, parts);
     for (const old of this.cubes.keys()) {
       if (this.cubes.size <= MAX_TASKS) break;
       this.cubes.delete(old); // bounded like the tracker; a very old task's late event starts afresh

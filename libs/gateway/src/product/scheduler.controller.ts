@@ -1,37 +1,78 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, ValidationError } from '@engram/domain';
+import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { NotFoundError } from '@engram/domain';
 import type { TaskRecord, TaskTracker } from '@engram/memory-core';
 import { ok } from '../http/envelope';
-import { TASK_TRACKER } from '../tokens';
+import { tenantOf } from '../http/tenant';
+import { SCHEDULER_OPTIONS, TASK_TRACKER, type SchedulerOptions } from '../tokens';
+import {
+  ApiQueries,
+  numberParam,
+  POLL_INTERVAL,
+  QUEUE_USER_ID,
+  TASK_ID,
+  textParam,
+  TIMEOUT_SECONDS,
+  USER_ID,
+  USER_NAME,
+} from './scheduler-query';
+
+const BAD_QUERY = 'A query parameter is out of its documented range, or the tenant header is malformed';
 
 /**
  * MemOS `/product/scheduler/*` over a task tracker: the gateway binds its memory service's tracker,
- * the cluster's scheduler service a tracker fed from task events.
+ * the cluster's scheduler service a tracker fed from task events. Every route sees only the tasks of
+ * the caller's tenant (header `x-engram-tenant`, else the configured default).
  */
 @ApiTags('product')
 @Controller('product')
 export class SchedulerController {
-  constructor(@Inject(TASK_TRACKER) private readonly tasks: TaskTracker) {}
+  constructor(
+    @Inject(TASK_TRACKER) private readonly tasks: TaskTracker,
+    @Inject(SCHEDULER_OPTIONS) private readonly opts: SchedulerOptions,
+  ) {}
+
+  private tenant(req: Request): string {
+    return tenantOf(req, this.opts.defaultTenant);
+  }
 
   @Get('scheduler/status')
   @ApiOperation({ summary: 'Task status by user and/or task id' })
-  schedulerStatus(@Query('user_id') userId?: string, @Query('task_id') taskId?: string) {
-    const tasks = this.tasks.list({
-      ...(userId ? { user_id: userId } : {}),
-      ...(taskId ? { task_id: taskId } : {}),
+  @ApiQueries(USER_ID, TASK_ID)
+  @ApiOkResponse({ description: 'The matching tasks of the tenant' })
+  @ApiBadRequestResponse({ description: BAD_QUERY })
+  @ApiNotFoundResponse({ description: 'task_id names no task of the tenant' })
+  schedulerStatus(
+    @Req() req: Request,
+    @Query('user_id') rawUserId?: unknown,
+    @Query('task_id') rawTaskId?: unknown,
+  ) {
+    const userId = textParam(rawUserId, USER_ID);
+    const taskId = textParam(rawTaskId, TASK_ID);
+    const tasks = this.tasks.list(this.tenant(req), {
+      ...(userId !== undefined ? { user_id: userId } : {}),
+      ...(taskId !== undefined ? { task_id: taskId } : {}),
     });
-    if (taskId && !tasks.length) throw new NotFoundError(`task ${taskId} not found`);
+    if (taskId !== undefined && !tasks.length) throw new NotFoundError(`task ${taskId} not found`);
     return ok(
       tasks.map((t) => ({ task_id: t.task_id, status: t.status, ...(t.error ? { error: t.error } : {}) })),
     );
   }
 
   @Get('scheduler/allstatus')
-  @ApiOperation({ summary: 'Task counts by status' })
-  schedulerAll() {
-    const s = this.tasks.summary();
+  @ApiOperation({ summary: "Task counts by status (the caller's tenant)" })
+  @ApiOkResponse({ description: 'Counts by status' })
+  @ApiBadRequestResponse({ description: BAD_QUERY })
+  schedulerAll(@Req() req: Request) {
+    const s = this.tasks.summary(this.tenant(req));
     return ok({ scheduler_summary: s, all_tasks_summary: s });
   }
 
@@ -39,9 +80,13 @@ export class SchedulerController {
   @ApiOperation({
     summary: "A user's queue: tasks running (pending) and waiting (remaining), per cube and label",
   })
-  taskQueueStatus(@Query('user_id') userId?: string) {
-    if (!userId) throw new ValidationError('user_id is required');
-    const mine = this.tasks.list({ user_id: userId });
+  @ApiQueries(QUEUE_USER_ID)
+  @ApiOkResponse({ description: "The user's queue; users_count counts the tenant's users" })
+  @ApiBadRequestResponse({ description: BAD_QUERY })
+  taskQueueStatus(@Req() req: Request, @Query('user_id') rawUserId?: unknown) {
+    const userId = textParam(rawUserId, QUEUE_USER_ID);
+    const tenant = this.tenant(req);
+    const mine = this.tasks.list(tenant, { user_id: userId });
     const running = mine.filter((t) => t.status === 'in_progress');
     const waiting = mine.filter((t) => t.status === 'waiting');
     const detail = (t: TaskRecord) => ({
@@ -63,7 +108,7 @@ export class SchedulerController {
           [...running, ...waiting].flatMap((t) => t.cube_ids.map((c) => `${userId}:${c}:${t.label}`)),
         ),
       ],
-      users_count: new Set(this.tasks.list().map((t) => t.user_id)).size,
+      users_count: new Set(this.tasks.list(tenant).map((t) => t.user_id)).size,
       pending_tasks_count: running.length,
       remaining_tasks_count: waiting.length,
       pending_tasks_detail: running.map(detail),
@@ -75,17 +120,22 @@ export class SchedulerController {
   @ApiOperation({
     summary: 'Server-sent progress events until a user/cube has no running tasks (or the timeout)',
   })
+  @ApiQueries(USER_NAME, TIMEOUT_SECONDS, POLL_INTERVAL)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Events `progress`, then `idle` or `timeout`, each with the counts' })
+  @ApiBadRequestResponse({ description: BAD_QUERY })
   async schedulerWaitStream(
+    @Req() req: Request,
     @Res() res: Response,
-    @Query('user_name') userName?: string,
-    @Query('timeout_seconds') timeout?: string,
-    @Query('poll_interval') poll?: string,
+    @Query('user_name') rawUserName?: unknown,
+    @Query('timeout_seconds') rawTimeout?: unknown,
+    @Query('poll_interval') rawPoll?: unknown,
   ): Promise<void> {
-    const secs = timeoutSeconds(timeout);
-    const every = poll === undefined ? 0.5 : Number(poll);
-    if (!Number.isFinite(every) || every < 0.05 || every > 60)
-      throw new ValidationError('poll_interval must be in [0.05, 60] seconds');
-    const filter = userName ? { cube_id: userName } : {};
+    const tenant = this.tenant(req);
+    const cube = textParam(rawUserName, USER_NAME);
+    const secs = numberParam(rawTimeout, TIMEOUT_SECONDS);
+    const every = numberParam(rawPoll, POLL_INTERVAL);
+    const filter = cube !== undefined ? { cube_id: cube } : {};
     res
       .status(200)
       .set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -96,7 +146,7 @@ export class SchedulerController {
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const deadline = Date.now() + secs * 1000;
     for (;;) {
-      const summary = this.tasks.summary(filter);
+      const summary = this.tasks.summary(tenant, filter);
       if (summary.pending === 0) {
         send('idle', summary);
         break;
@@ -106,7 +156,7 @@ export class SchedulerController {
         break;
       }
       send('progress', summary);
-      await this.tasks.waitIdle(filter, Math.min(every * 1000, Math.max(0, deadline - Date.now())));
+      await this.tasks.waitIdle(tenant, filter, Math.min(every * 1000, Math.max(0, deadline - Date.now())));
       if (closed) return;
     }
     res.end();
@@ -115,17 +165,19 @@ export class SchedulerController {
   @Post('scheduler/wait')
   @HttpCode(200)
   @ApiOperation({ summary: 'Wait until a user/cube has no running tasks' })
-  async schedulerWait(@Query('user_name') userName?: string, @Query('timeout_seconds') timeout?: string) {
-    const secs = timeoutSeconds(timeout);
-    const filter = userName ? { cube_id: userName } : {};
-    const state = await this.tasks.waitIdle(filter, secs * 1000);
-    return ok(this.tasks.summary(filter), state);
+  @ApiQueries(USER_NAME, TIMEOUT_SECONDS)
+  @ApiOkResponse({ description: 'The counts, with message `idle` or `timeout`' })
+  @ApiBadRequestResponse({ description: BAD_QUERY })
+  async schedulerWait(
+    @Req() req: Request,
+    @Query('user_name') rawUserName?: unknown,
+    @Query('timeout_seconds') rawTimeout?: unknown,
+  ) {
+    const tenant = this.tenant(req);
+    const cube = textParam(rawUserName, USER_NAME);
+    const secs = numberParam(rawTimeout, TIMEOUT_SECONDS);
+    const filter = cube !== undefined ? { cube_id: cube } : {};
+    const state = await this.tasks.waitIdle(tenant, filter, secs * 1000);
+    return ok(this.tasks.summary(tenant, filter), state);
   }
-}
-
-function timeoutSeconds(raw: string | undefined): number {
-  const secs = raw === undefined ? 120 : Number(raw);
-  if (!Number.isFinite(secs) || secs < 0 || secs > 3600)
-    throw new ValidationError('timeout_seconds must be in [0, 3600]');
-  return secs;
 }
