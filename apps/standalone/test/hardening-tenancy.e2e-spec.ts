@@ -1,5 +1,9 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { AddRequest, GetTaskStatusRequest } from '@engram/contracts';
 import { FakeOpenAiServer } from '@engram/testing';
+import { grpcClients } from './grpc-client';
 import { startTestServer, type TestServer } from './harness';
+import { freePort } from './process';
 
 jest.setTimeout(60_000);
 
@@ -137,5 +141,45 @@ describe('scheduler tasks stay in their tenant (x-engram-tenant)', () => {
     });
     const q = await get('/product/scheduler/task_queue_status?user_id=', B).expect(400);
     expect(q.body.message).toMatch(/user_id is required/);
+  });
+});
+
+describe('gRPC GetTaskStatus stays in its tenant (x-engram-tenant metadata)', () => {
+  let s: TestServer;
+  let c: ReturnType<typeof grpcClients>;
+  beforeAll(async () => {
+    const port = await freePort();
+    s = await startTestServer({ ENGRAM_GRPC_PORT: String(port), ENGRAM_EMBEDDER: 'hashing' });
+    c = grpcClients(`127.0.0.1:${port}`);
+  });
+  afterAll(async () => {
+    c.close();
+    await s.stop();
+  });
+
+  it("another tenant's task id is NOT_FOUND, and naming it in an add does not take it over", async () => {
+    const A = { 'x-engram-tenant': 'tenant-a' };
+    const B = { 'x-engram-tenant': 'tenant-b' };
+    const add = (user_id: string, meta: Record<string, string>) =>
+      c.add(
+        AddRequest.fromPartial({
+          user_id,
+          task_id: 'grpc-shared',
+          memory_content: `${user_id} note`,
+          async_mode: 'sync',
+        }),
+        meta,
+      );
+    await add('ana', A);
+    const err = await c.taskStatus(GetTaskStatusRequest.fromPartial({ task_id: 'grpc-shared' }), B).then(
+      () => undefined,
+      (e: ServiceError) => e,
+    );
+    expect(err?.code).toBe(status.NOT_FOUND);
+    await add('bob', B);
+    const mine = await c.taskStatus(GetTaskStatusRequest.fromPartial({ task_id: 'grpc-shared' }), B);
+    expect(mine.tasks.map((t) => t.user_id)).toEqual(['bob']);
+    const theirs = await c.taskStatus(GetTaskStatusRequest.fromPartial({ task_id: 'grpc-shared' }), A);
+    expect(theirs.tasks.map((t) => [t.user_id, t.cube_ids])).toEqual([['ana', ['ana']]]);
   });
 });
