@@ -221,6 +221,11 @@ describe('scheduler routes', () => {
         '400',
         '404',
       ]);
+      // the stream answers server-sent events, not the JSON envelope
+      const stream = doc.paths['/product/scheduler/wait/stream']!.get!.responses['200'] as {
+        content?: object;
+      };
+      expect(Object.keys(stream.content ?? {})).toEqual(['text/event-stream']);
     });
   });
 });

@@ -5,7 +5,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { NotFoundError } from '@engram/domain';
@@ -121,8 +120,10 @@ export class SchedulerController {
     summary: 'Server-sent progress events until a user/cube has no running tasks (or the timeout)',
   })
   @ApiQueries(USER_NAME, TIMEOUT_SECONDS, POLL_INTERVAL)
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'Events `progress`, then `idle` or `timeout`, each with the counts' })
+  @ApiOkResponse({
+    description: 'Events `progress`, then `idle` or `timeout`, each with the counts',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({ description: BAD_QUERY })
   async schedulerWaitStream(
     @Req() req: Request,
