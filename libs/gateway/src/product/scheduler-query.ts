@@ -85,7 +85,8 @@ export function textParam(raw: unknown, p: TextParam): string | undefined {
     return undefined;
   }
   if (typeof raw !== 'string') throw new ValidationError(`${p.name} must be given once, as text`);
-  if (raw.length > MAX_ID) throw new ValidationError(`${p.name} must be at most ${MAX_ID} characters`);
+  // code points, as JSON Schema's maxLength counts them (an emoji is one character, two UTF-16 units)
+  if ([...raw].length > MAX_ID) throw new ValidationError(`${p.name} must be at most ${MAX_ID} characters`);
   return raw;
 }
 

@@ -172,6 +172,8 @@ describe('scheduler routes', () => {
         .get(`/product/scheduler/task_queue_status?user_id=${'u'.repeat(257)}`)
         .expect(400);
       expect(long.body.message).toMatch(/user_id must be at most 256/);
+      const emoji = encodeURIComponent('😀'.repeat(256)); // 256 characters as the document counts them
+      await http.get(`/product/scheduler/task_queue_status?user_id=${emoji}`).expect(200);
       await http.post('/product/scheduler/wait?timeout_seconds=1e-3').expect(200);
     });
 
