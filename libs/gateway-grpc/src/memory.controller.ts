@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { NotFoundError } from '@engram/domain';
-import type { MemoryApi } from '@engram/memory-core';
+import { addMessage, type MemoryApi } from '@engram/memory-core';
 import type { Metadata } from '@grpc/grpc-js';
 import type {
   AddRequest,
@@ -71,7 +71,7 @@ export class MemoryGrpcController {
       task_id: r.task_id,
       task_status: r.task_status,
       replayed: r.replayed,
-      message: r.replayed ? 'Memory already added (idempotent replay)' : 'Memory added successfully',
+      message: addMessage(r),
     };
   }
 

@@ -35,6 +35,23 @@ export interface AddResult {
   task_status: TaskStatus;
   /** True when every memory already existed (a retried add). */
   replayed: boolean;
+  /**
+   * Ids this add would have stored but did not: the memories an earlier add of the same messages (same
+   * Idempotency-Key, or same content without one) stored and that were deleted since. Deletes are final;
+   * a new Idempotency-Key stores the same messages again under new ids.
+   */
+  refused_ids?: string[];
+}
+
+/** The one-line answer to an add (REST `message`, gRPC `message`). */
+export function addMessage(r: AddResult): string {
+  const refused = r.refused_ids?.length ?? 0;
+  if (refused && !r.memories.length)
+    return 'Nothing stored: these messages were added before and their memories have since been deleted; send a new Idempotency-Key to store them again';
+  const base = r.replayed ? 'Memory already added (idempotent replay)' : 'Memory added successfully';
+  return refused
+    ? `${base}; ${refused} ${refused === 1 ? 'memory was' : 'memories were'} deleted since an earlier add and stay deleted`
+    : base;
 }
 
 export interface SearchCommand {

@@ -135,6 +135,7 @@ export class MemoryService {
     try {
       const memories: AddResult['memories'] = [];
       let fresh = 0;
+      const refused: string[] = [];
       for (const cube of cmd.cube_ids) {
         const items = buildFastMemories(
           messages,
@@ -156,9 +157,12 @@ export class MemoryService {
           for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
         const stored = await this.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () => this.writeNew(items));
         fresh += stored.written;
+        refused.push(...stored.refused);
         memories.push(...stored.items.map(toAddedMemory));
       }
       const replayed = fresh === 0 && memories.length > 0;
+      // memories deleted since an earlier add of these messages stay deleted; the answer names them
+      const refusal = refused.length ? { refused_ids: refused } : {};
       const pendingRaw = memories.filter((m) => extract && m.memory_type !== 'RawFileMemory');
       if (extract && cmd.async_mode === 'sync' && this.fine) {
         const { fine } = await this.extractFor(
@@ -175,6 +179,7 @@ export class MemoryService {
           task_id: taskId,
           task_status: this.tasks.get(cmd.tenant_id, taskId)?.status ?? 'completed',
           replayed: false,
+          ...refusal,
         };
       }
       const markWaiting = () =>
@@ -206,10 +211,10 @@ export class MemoryService {
         const seen = this.tasks.get(cmd.tenant_id, taskId);
         let accepted: AddResult;
         if (seen?.label === 'mem_read' && seen.status !== 'waiting') {
-          accepted = { memories, task_id: taskId, task_status: seen.status, replayed };
+          accepted = { memories, task_id: taskId, task_status: seen.status, replayed, ...refusal };
         } else {
           markWaiting();
-          accepted = { memories, task_id: taskId, task_status: 'waiting', replayed };
+          accepted = { memories, task_id: taskId, task_status: 'waiting', replayed, ...refusal };
         }
         if (cmd.async_mode === 'async' || !this.deps.syncFineTimeoutMs) return accepted;
         return awaitExtraction(accepted, {
@@ -231,17 +236,21 @@ export class MemoryService {
             cmd.custom_tags ?? [],
           ).then(() => undefined),
         );
-        return { memories, task_id: taskId, task_status: 'waiting', replayed };
+        return { memories, task_id: taskId, task_status: 'waiting', replayed, ...refusal };
       }
       const done = this.tasks.upsert({
         ...task,
         label: 'add',
         status: 'completed',
-        detail: { memories: memories.length, written: fresh },
+        detail: {
+          memories: memories.length,
+          written: fresh,
+          ...(refused.length ? { refused: refused.length } : {}),
+        },
       });
       const announce = this.deps.announceTask;
       if (announce) this.spawn(() => announce(done));
-      return { memories, task_id: taskId, task_status: 'completed', replayed };
+      return { memories, task_id: taskId, task_status: 'completed', replayed, ...refusal };
     } catch (err) {
       this.tasks.upsert({
         ...task,
@@ -411,14 +420,24 @@ export class MemoryService {
     return [...byTask.values()].reduce((n, v) => n + v.length, 0);
   }
 
-  /** Writes only the memories not already stored: a retried add is a no-op that returns the same ids. */
-  private async writeNew(items: MemoryItem[]): Promise<{ items: MemoryItem[]; written: number }> {
+  /**
+   * Writes only the memories not already stored: a retried add is a no-op that returns the same ids.
+   * Ids deleted since (tombstoned) are refused, not written again, and returned apart.
+   */
+  private async writeNew(
+    items: MemoryItem[],
+  ): Promise<{ items: MemoryItem[]; written: number; refused: string[] }> {
     const existing = new Map(
       (await this.deps.records.getByIds(items.map((i) => i.id))).map((m) => [m.id, m]),
     );
     const fresh = items.filter((i) => !existing.has(i.id));
-    await this.indexer.write(fresh);
-    return { items: items.map((i) => existing.get(i.id) ?? i), written: fresh.length };
+    const { refused } = await this.indexer.write(fresh);
+    const gone = new Set(refused);
+    return {
+      items: items.filter((i) => !gone.has(i.id)).map((i) => existing.get(i.id) ?? i),
+      written: fresh.length - refused.length,
+      refused,
+    };
   }
 
   async search(cmd: SearchCommand): Promise<SearchOutcome> {

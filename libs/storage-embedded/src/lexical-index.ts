@@ -15,6 +15,9 @@ CREATE INDEX IF NOT EXISTS lexical_docs_scope ON lexical_docs (tenant_id, cube_i
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical_fts USING fts5 (
   content, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- a delete removes the row's tokens from the index segments instead of adding delete markers beside
+-- them (SQLite >= 3.42), so a deleted memory's words leave the file
+INSERT INTO lexical_fts (lexical_fts, rank) VALUES ('secure-delete', 1);
 `;
 
 type Scope = { tenant: string; cubes: string };

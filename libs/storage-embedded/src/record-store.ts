@@ -1,6 +1,14 @@
 import { matchesFilter, type MemoryItem } from '@engram/domain';
-import type { CubeScope, ListQuery, ListResult, MemoryRecordStore } from '@engram/ports';
-import { attach, jsonList, type SqliteDb, type SqliteSource } from './sqlite';
+import type {
+  CubeScope,
+  DeleteOutcome,
+  ListQuery,
+  ListResult,
+  MemoryRecordStore,
+  Tombstone,
+} from '@engram/ports';
+import { survivingPredecessors } from '@engram/ports';
+import { attach, jsonList, WalCheckpointer, type SqliteDb, type SqliteSource } from './sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS memories (
@@ -18,7 +26,29 @@ CREATE TABLE IF NOT EXISTS memories (
 );
 CREATE INDEX IF NOT EXISTS memories_scope ON memories (tenant_id, cube_id, status, updated_at DESC, id);
 CREATE INDEX IF NOT EXISTS memories_pending ON memories (row_id) WHERE pending_index = 1;
+CREATE TABLE IF NOT EXISTS memory_tombstones (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  cube_id TEXT NOT NULL,
+  deleted_at TEXT NOT NULL
+) WITHOUT ROWID;
 `;
+
+/** `preceding_id` as a column (relinking finds a deleted memory's successors by it); older files get it here. */
+function addPrecedingColumn(db: SqliteDb): void {
+  db.transaction(() => {
+    const has = db
+      .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('memories')`)
+      .all()
+      .some((c) => c.name === 'preceding_id');
+    if (!has)
+      db.exec(`ALTER TABLE memories ADD COLUMN preceding_id TEXT;
+        UPDATE memories SET preceding_id = json_extract(item, '$.preceding_id');`);
+    db.exec(
+      `CREATE INDEX IF NOT EXISTS memories_preceding ON memories (preceding_id) WHERE preceding_id IS NOT NULL`,
+    );
+  }).immediate();
+}
 
 const IN_SCOPE = `tenant_id = @tenant AND cube_id IN (SELECT value FROM json_each(@cubes))`;
 const LISTED = `${IN_SCOPE} AND status IN (SELECT value FROM json_each(@statuses))`;
@@ -39,12 +69,31 @@ type Count = { n: number };
 function prepareAll(db: SqliteDb) {
   return {
     upsert: db.prepare(`
-      INSERT INTO memories (id, tenant_id, cube_id, user_id, session_id, status, created_at, updated_at, pending_index, item)
-      VALUES (@id, @tenant_id, @cube_id, @user_id, @session_id, @status, @created_at, @updated_at, 1, @item)
+      INSERT INTO memories (id, tenant_id, cube_id, user_id, session_id, status, created_at, updated_at, pending_index, preceding_id, item)
+      VALUES (@id, @tenant_id, @cube_id, @user_id, @session_id, @status, @created_at, @updated_at, 1, @preceding_id, @item)
       ON CONFLICT(id) DO UPDATE SET
         tenant_id = excluded.tenant_id, cube_id = excluded.cube_id, user_id = excluded.user_id,
         session_id = excluded.session_id, status = excluded.status, created_at = excluded.created_at,
-        updated_at = excluded.updated_at, pending_index = 1, item = excluded.item`),
+        updated_at = excluded.updated_at, pending_index = 1, preceding_id = excluded.preceding_id,
+        item = excluded.item`),
+    tombstones: db.prepare<[string], Tombstone>(
+      `SELECT id, tenant_id, cube_id, deleted_at FROM memory_tombstones WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
+    isTombstoned: db.prepare<[string], { id: string }>(`SELECT id FROM memory_tombstones WHERE id = ?`),
+    toDelete: db.prepare<[string], { id: string; preceding_id: string | null }>(
+      `SELECT id, preceding_id FROM memories WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
+    successors: db.prepare<[{ ids: string }], ItemRow>(
+      `SELECT row_id, item FROM memories WHERE preceding_id IN (SELECT value FROM json_each(@ids))
+         AND id NOT IN (SELECT value FROM json_each(@ids))`,
+    ),
+    relink: db.prepare<[{ row_id: number; preceding_id: string | null; item: string }]>(
+      `UPDATE memories SET preceding_id = @preceding_id, item = @item, pending_index = 1 WHERE row_id = @row_id`,
+    ),
+    tombstone: db.prepare<[{ ids: string; at: string }]>(
+      `INSERT OR IGNORE INTO memory_tombstones (id, tenant_id, cube_id, deleted_at)
+       SELECT id, tenant_id, cube_id, @at FROM memories WHERE id IN (SELECT value FROM json_each(@ids))`,
+    ),
     byIds: db.prepare<[string], ItemRow & { id: string }>(
       `SELECT row_id, id, item FROM memories WHERE id IN (SELECT value FROM json_each(?))`,
     ),
@@ -68,20 +117,33 @@ function prepareAll(db: SqliteDb) {
   };
 }
 
-/** MemoryRecordStore on SQLite: the item as JSON plus the columns queries need. */
+/**
+ * MemoryRecordStore on SQLite: the item as JSON plus the columns queries need. A delete leaves a
+ * tombstone, and its text leaves the files: `secure_delete` zeroes the freed space (set on the
+ * connection) and a WAL checkpoint drops the WAL frames that still held it.
+ */
 export class SqliteRecordStore implements MemoryRecordStore {
   private readonly detach: () => void;
   private readonly sql: ReturnType<typeof prepareAll>;
-  private readonly upsertMany: (items: MemoryItem[]) => void;
+  private readonly upsertMany: (items: MemoryItem[]) => string[];
+  private readonly deleteMany: (ids: string[], at: string) => DeleteOutcome;
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(source: SqliteSource) {
     const { db, detach } = attach(source);
     this.detach = detach;
     db.exec(SCHEMA);
+    addPrecedingColumn(db);
     this.sql = prepareAll(db);
+    this.checkpointer = new WalCheckpointer(db);
     // One transaction per batch: one fsync, and a batch is all-or-nothing.
     this.upsertMany = db.transaction((items: MemoryItem[]) => {
+      const refused: string[] = [];
       for (const it of items) {
+        if (this.sql.isTombstoned.get(it.id)) {
+          refused.push(it.id);
+          continue;
+        }
         this.sql.upsert.run({
           id: it.id,
           tenant_id: it.tenant_id,
@@ -91,14 +153,35 @@ export class SqliteRecordStore implements MemoryRecordStore {
           status: it.status,
           created_at: it.created_at,
           updated_at: it.updated_at,
+          preceding_id: it.preceding_id ?? null,
           item: JSON.stringify(it),
         });
       }
+      return refused;
+    });
+    this.deleteMany = db.transaction((ids: string[], at: string): DeleteOutcome => {
+      const doomed = this.sql.toDelete.all(jsonList(ids));
+      if (doomed.length === 0) return { deleted: 0, relinked: [] };
+      const gone = jsonList(doomed.map((d) => d.id));
+      const survivor = survivingPredecessors(doomed);
+      const relinked: MemoryItem[] = [];
+      for (const row of this.sql.successors.all({ ids: gone })) {
+        const item = parse(row);
+        item.preceding_id = survivor(item.preceding_id!);
+        this.sql.relink.run({
+          row_id: row.row_id,
+          preceding_id: item.preceding_id,
+          item: JSON.stringify(item),
+        });
+        relinked.push(item);
+      }
+      this.sql.tombstone.run({ ids: gone, at });
+      return { deleted: this.sql.delete.run(gone).changes, relinked };
     });
   }
 
-  async upsert(items: MemoryItem[]): Promise<void> {
-    if (items.length > 0) this.upsertMany(items);
+  async upsert(items: MemoryItem[]): Promise<string[]> {
+    return items.length > 0 ? this.upsertMany(items) : [];
   }
 
   async getByIds(ids: string[]): Promise<MemoryItem[]> {
@@ -136,8 +219,15 @@ export class SqliteRecordStore implements MemoryRecordStore {
     return { items, total };
   }
 
-  async delete(ids: string[]): Promise<number> {
-    return ids.length === 0 ? 0 : this.sql.delete.run(jsonList(ids)).changes;
+  async delete(ids: string[]): Promise<DeleteOutcome> {
+    if (ids.length === 0) return { deleted: 0, relinked: [] };
+    const outcome = this.deleteMany(ids, new Date().toISOString());
+    if (outcome.deleted > 0) await this.checkpointer.afterDelete();
+    return outcome;
+  }
+
+  async tombstones(ids: string[]): Promise<Tombstone[]> {
+    return ids.length === 0 ? [] : this.sql.tombstones.all(jsonList(ids));
   }
 
   async listPendingIndex(limit: number): Promise<MemoryItem[]> {

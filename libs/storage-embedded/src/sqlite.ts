@@ -19,6 +19,8 @@ export class SqliteHandle {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten with zeros, not just unlinked: deleted memory text must leave the file.
+    db.pragma('secure_delete = ON');
     return new SqliteHandle(db);
   }
 
@@ -56,3 +58,32 @@ export function attach(source: SqliteSource): { db: SqliteDb; detach: () => void
 
 /** Bind value for `IN (SELECT value FROM json_each(?))`, so list parameters need no dynamic SQL. */
 export const jsonList = (values: readonly string[]): string => JSON.stringify(values);
+
+/**
+ * Truncates the WAL after deletes, so the frames that still held deleted text are gone from disk.
+ * Deletes that finish in the same event-loop turn share one checkpoint (a batch of deletes pays once).
+ */
+export class WalCheckpointer {
+  private queued: Promise<void> | null = null;
+
+  constructor(private readonly db: SqliteDb) {}
+
+  /** Resolves once a checkpoint that started after the caller's delete committed has run. */
+  afterDelete(): Promise<void> {
+    this.queued ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.queued = null;
+        this.checkpoint();
+        resolve();
+      }),
+    );
+    return this.queued;
+  }
+
+  /** False when a reader in another process kept it from finishing (the next one catches up). */
+  checkpoint(): boolean {
+    if (!this.db.open) return false;
+    const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return r?.busy === 0;
+  }
+}

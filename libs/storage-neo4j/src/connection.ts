@@ -91,6 +91,23 @@ export class Neo4jConnection {
     }
   }
 
+  /**
+   * One auto-retried write transaction whose later statements depend on earlier results; `run` adds
+   * `$ns`. The work may run more than once (retries), so it must only compute from what it reads.
+   */
+  async inTransaction<T>(
+    work: (run: (cypher: string, params?: Record<string, unknown>) => Promise<QueryResult>) => Promise<T>,
+  ): Promise<T> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) =>
+        work((cypher, params = {}) => tx.run(cypher, { ns: this.ns, ...params })),
+      );
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Schema statements (`… IF NOT EXISTS`), one at a time; idempotent. */
   async ensureSchema(statements: string[]): Promise<void> {
     for (const s of statements) {

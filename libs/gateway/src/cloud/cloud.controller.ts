@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, type FilterNode, type MemoryItem } from '@engram/domain';
-import type { MemoryApi } from '@engram/memory-core';
+import { addMessage, type MemoryApi } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -98,7 +98,8 @@ export class CloudController {
       mode: 'fast',
       async_mode: b.async_mode ? 'async' : 'sync',
     });
-    return ok({ success: true, task_id: r.task_id, status: r.task_status, memory_ids: r.memories.map((m) => m.memory_id) }, 'ok');
+    const ids = { memory_ids: r.memories.map((m) => m.memory_id), ...(r.refused_ids?.length ? { refused_ids: r.refused_ids } : {}) };
+    return ok({ success: true, task_id: r.task_id, status: r.task_status, ...ids }, r.refused_ids?.length ? addMessage(r) : 'ok');
   }
 
   @Post('search/memory')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, NotFoundError, type FilterNode } from '@engram/domain';
-import { toDeleteCommand, type MemoryApi } from '@engram/memory-core';
+import { addMessage, toDeleteCommand, type MemoryApi } from '@engram/memory-core';
 import type { Request } from 'express';
 import { ok } from '../http/envelope';
 import { parseBody } from '../http/parse';
@@ -41,9 +41,10 @@ export class ProductController {
     const b = parseBody(AddRequestSchema, body);
     const cmd = toAddCommand(b, tenantOf(req, this.opts.defaultTenant), idempotencyKeyOf(req, b.idempotency_key));
     const r = await this.memory.add(cmd);
-    return ok(r.memories, r.replayed ? 'Memory already added (idempotent replay)' : 'Memory added successfully', {
+    return ok(r.memories, addMessage(r), {
       task_id: r.task_id,
       task_status: r.task_status,
+      ...(r.refused_ids?.length ? { refused_ids: r.refused_ids } : {}),
     });
   }
 

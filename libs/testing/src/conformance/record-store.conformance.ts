@@ -1,4 +1,4 @@
-import { deterministicId, parseFilter, type MemoryItem } from '@engram/domain';
+import { deterministicId, parseFilter, ValidationError, type MemoryItem } from '@engram/domain';
 import type { ListQuery, MemoryRecordStore } from '@engram/ports';
 import { makeMemory } from '../fixtures';
 import { useFixture } from './harness';
@@ -160,6 +160,36 @@ export function describeRecordStoreConformance(
         expect(ids(r.items)).toEqual([m3.id]);
         expect(r.total).toBe(2);
       });
+      it('dates compare as instants, whatever ISO 8601 form the caller wrote', async () => {
+        await expectFilter({ created_at: { gt: '2026-01-01T00:02:00+00:00' } }, () => [m4, m3]);
+        await expectFilter({ created_at: { lte: '2026-01-01 00:02' } }, () => [m2, m1]);
+        await expectFilter({ created_at: '2026-01-01T01:03:00+01:00' }, () => [m3]);
+        await expectFilter(
+          { 'metadata.updated_at': { gte: '2025-12-31T23:03:00-01:00', lt: '2026-01-01' } },
+          () => [],
+        );
+        await expectFilter({ created_at: { gte: '2026-01-01' } }, () => [m4, m3, m2, m1]);
+        await expectFilter({ valid_from: { lt: '2100-01-01' } }, () => []);
+      });
+      it('numbers given as decimal strings compare numerically', async () => {
+        await expectFilter({ confidence: { gte: '0.9' } }, () => [m4, m1]);
+        await expectFilter({ 'info.priority': { gt: '2' } }, () => [m3, m1]);
+        await expectFilter({ priority: { lt: 10 } }, () => [m3, m2, m1]);
+      });
+      it('enums and or-groups of one', async () => {
+        await expectFilter({ status: { in: ['activated', 'archived'] } }, () => [m4, m3, m2, m1]);
+        await expectFilter({ or: [{ memory_type: 'UserMemory' }] }, () => [m1]);
+      });
+      it('a malformed filter is refused before it reaches the store', () => {
+        for (const bad of [
+          { created_at: { lt: 'not-a-date' } },
+          { confidence: { lt: 'abc' } },
+          { or: [] },
+          { and: [{}] },
+        ]) {
+          expect(() => parseFilter(bad)).toThrow(ValidationError);
+        }
+      });
       it('still applies scope and status', async () => {
         await fx.current.upsert([
           mem('alpha elsewhere', { tenant_id: 't2', info: { project: 'alpha' } }),
@@ -188,12 +218,86 @@ export function describeRecordStoreConformance(
     it('deletes and reports how many rows went', async () => {
       const items = [mem('a'), mem('b'), mem('c')];
       await fx.current.upsert(items);
-      expect(await fx.current.delete([items[0]!.id, items[1]!.id, 'missing-id'])).toBe(2);
-      expect(await fx.current.delete([items[0]!.id])).toBe(0);
-      expect(await fx.current.delete([])).toBe(0);
+      expect(await fx.current.delete([items[0]!.id, items[1]!.id, 'missing-id'])).toEqual({
+        deleted: 2,
+        relinked: [],
+      });
+      expect((await fx.current.delete([items[0]!.id])).deleted).toBe(0);
+      expect((await fx.current.delete([])).deleted).toBe(0);
       expect(await fx.current.getByIds(ids(items))).toEqual([items[2]]);
       expect((await list()).total).toBe(1);
       expect(await fx.current.count()).toBe(1);
+    });
+
+    describe('tombstones', () => {
+      it('a delete leaves a tombstone per deleted id, with no text, and only for stored ids', async () => {
+        const a = mem('secret alpha words');
+        const b = mem('secret beta words', { tenant_id: 't2', cube_id: 'cube-b' });
+        await fx.current.upsert([a, b]);
+        const before = Date.now();
+        await fx.current.delete([a.id, b.id, 'never-stored']);
+        const stones = await fx.current.tombstones([a.id, b.id, 'never-stored', mem('alive').id]);
+        expect(stones.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+        for (const t of stones) {
+          expect(Object.keys(t).sort()).toEqual(['cube_id', 'deleted_at', 'id', 'tenant_id']);
+          expect(Date.parse(t.deleted_at)).toBeGreaterThanOrEqual(before - 1000);
+        }
+        expect(stones.find((t) => t.id === b.id)).toMatchObject({ tenant_id: 't2', cube_id: 'cube-b' });
+        expect(JSON.stringify(stones)).not.toContain('secret');
+        expect(await fx.current.tombstones([])).toEqual([]);
+      });
+
+      it('upsert refuses tombstoned ids, returns them, and stores the rest', async () => {
+        const gone = mem('deleted fact');
+        const kept = mem('kept fact');
+        await fx.current.upsert([gone]);
+        await fx.current.delete([gone.id]);
+        expect(await fx.current.upsert([gone, kept])).toEqual([gone.id]);
+        expect(await fx.current.upsert([{ ...gone, memory: 'changed', version: 2 }])).toEqual([gone.id]);
+        expect(ids(await fx.current.getByIds([gone.id, kept.id]))).toEqual([kept.id]);
+        expect(ids(await fx.current.listPendingIndex(10))).toEqual([kept.id]);
+        expect(await fx.current.count()).toBe(1);
+        expect(await fx.current.upsert([kept])).toEqual([]);
+      });
+
+      it('tombstones are kept across reopen and a second delete', async () => {
+        const gone = mem('durably deleted');
+        await fx.current.upsert([gone]);
+        await fx.current.delete([gone.id]);
+        expect((await fx.current.delete([gone.id])).deleted).toBe(0);
+        const store = fx.canReopen ? await fx.reopen() : fx.current;
+        expect((await store.tombstones([gone.id])).map((t) => t.id)).toEqual([gone.id]);
+        expect(await store.upsert([gone])).toEqual([gone.id]);
+        expect(await store.getByIds([gone.id])).toEqual([]);
+      });
+
+      it('relinks the survivors that followed a deleted memory to its nearest surviving predecessor', async () => {
+        const chain: MemoryItem[] = [];
+        for (let i = 0; i < 5; i++)
+          chain.push(mem(`window ${i}`, { preceding_id: i ? chain[i - 1]!.id : null, updated_at: at(i) }));
+        const other = mem('another chain', { preceding_id: mem('elsewhere').id });
+        await fx.current.upsert([...chain, other]);
+        await fx.current.markIndexed(ids([...chain, other]));
+        const [w0, w1, w2, w3, w4] = chain as [MemoryItem, MemoryItem, MemoryItem, MemoryItem, MemoryItem];
+        // two neighbours at once: w3 skips both
+        const out = await fx.current.delete([w1.id, w2.id]);
+        expect(out.deleted).toBe(2);
+        expect(out.relinked.map((m) => [m.id, m.preceding_id])).toEqual([[w3.id, w0.id]]);
+        expect(out.relinked[0]).toEqual({ ...w3, preceding_id: w0.id });
+        const [stored3] = await fx.current.getByIds([w3.id]);
+        expect(stored3).toEqual({ ...w3, preceding_id: w0.id });
+        // the relinked item waits for its graph edge like any changed item
+        expect(ids(await fx.current.listPendingIndex(10))).toEqual([w3.id]);
+        // the head of a chain: its successor starts the chain
+        const head = await fx.current.delete([w0.id]);
+        expect(head.relinked.map((m) => [m.id, m.preceding_id])).toEqual([[w3.id, null]]);
+        expect((await fx.current.getByIds([w4.id, other.id])).map((m) => m.preceding_id)).toEqual([
+          w3.id,
+          other.preceding_id,
+        ]);
+        // a deleted tail relinks nothing
+        expect((await fx.current.delete([w4.id])).relinked).toEqual([]);
+      });
     });
 
     it('tracks pending-index items until marked indexed', async () => {
