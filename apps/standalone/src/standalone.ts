@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayModule, mountOpenApi } from '@engram/gateway';
+import { GatewayModule, mountOpenApi, useJsonBody } from '@engram/gateway';
 import { MemoryService } from '@engram/memory-core';
 import { MetricsModule } from '@engram/observability';
 import type { Embedder } from '@engram/ports';
@@ -68,7 +68,8 @@ export async function createStandaloneApp(
         service: 'engram',
         version: VERSION,
         defaultTenant: cfg.defaultTenant,
-        describe: () => ({ shape: 'standalone', stores: cfg.stores, embedder: embedder.id, dimension: embedder.dimension, data_dir: cfg.dataDir, ...fine.describe() }),
+        // no filesystem paths: /health answers anyone who can reach the port
+        describe: () => ({ shape: 'standalone', stores: cfg.stores, embedder: embedder.id, dimension: embedder.dimension, ...fine.describe() }),
       },
     })), {
       // GET /metrics, GET /ready, x-request-id, HTTP latency histogram (docs/operations/observability.md)
@@ -79,7 +80,7 @@ export async function createStandaloneApp(
     }),
     { bodyParser: false, logger },
   );
-  app.useBodyParser('json', { limit: cfg.bodyLimit });
+  useJsonBody(app, cfg.bodyLimit);
   if (cfg.swagger) mountOpenApi(app, VERSION);
   await startGrpc(app, cfg);
 

@@ -25,3 +25,33 @@ export function assertSafeText(value: string, path: string): void {
   const reason = unsafeTextReason(value);
   if (reason) throw new ValidationError(`${path} ${reason}`);
 }
+
+/**
+ * A key or string value inside a JSON value that cannot be stored as text, with its path
+ * (`info.a.0`), or null. Iterative, so a deeply nested value cannot overflow the stack here.
+ */
+export function unsafeJsonText(value: unknown, path: string): { path: string; reason: string } | null {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      const reason = unsafeTextReason(v);
+      if (reason) return { path: at, reason };
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => stack.push([x, `${at}.${i}`]));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const reason = unsafeTextReason(k);
+        if (reason) return { path: `${at} key ${JSON.stringify(k)}`, reason };
+        stack.push([x, `${at}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/** Throws a ValidationError naming a key or string value of `value` that is not safe text. */
+export function assertSafeJsonText(value: unknown, path: string): void {
+  const bad = unsafeJsonText(value, path);
+  if (bad) throw new ValidationError(`${bad.path} ${bad.reason}`);
+}

@@ -1,4 +1,11 @@
-import { MEMORY_TYPES, ValidationError, type FilterNode, type MemoryType } from '@engram/domain';
+import {
+  assertSafeJsonText,
+  assertSafeText,
+  MEMORY_TYPES,
+  ValidationError,
+  type FilterNode,
+  type MemoryType,
+} from '@engram/domain';
 import {
   allOf,
   toDeleteCommand as toSharedDeleteCommand,
@@ -50,7 +57,30 @@ export function messageToRaw(m: ChatMessage): Record<string, unknown> {
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+/**
+ * Ids, tags and `info` are stored and echoed as text: a control character (NUL above all) or a lone
+ * surrogate is refused with the field's name, as the REST schemas do.
+ */
+function assertSafeFields(fields: Record<string, string | string[] | undefined>, info?: unknown): void {
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string') assertSafeText(value, name);
+    else value?.forEach((v, i) => assertSafeText(v, `${name}[${i}]`));
+  }
+  if (info !== undefined) assertSafeJsonText(info, 'info');
+}
+
 export function toAddCommand(r: AddRequest, tenant: string, idempotencyKey: string | undefined): AddCommand {
+  assertSafeFields(
+    {
+      user_id: r.user_id,
+      session_id: r.session_id,
+      task_id: r.task_id,
+      writable_cube_ids: r.writable_cube_ids,
+      custom_tags: r.custom_tags,
+      idempotency_key: idempotencyKey,
+    },
+    r.info,
+  );
   const asyncMode = r.async_mode === 'sync' ? 'sync' : 'async';
   return {
     tenant_id: tenant,
@@ -69,6 +99,7 @@ export function toAddCommand(r: AddRequest, tenant: string, idempotencyKey: stri
 }
 
 export function toSearchCommand(r: SearchRequest, tenant: string): SearchCommand {
+  assertSafeFields({ user_id: r.user_id, session_id: r.session_id, readable_cube_ids: r.readable_cube_ids });
   const cubes = uniq(r.readable_cube_ids.length ? r.readable_cube_ids : [r.user_id]);
   let memoryTypes: MemoryType[] | undefined;
   if (r.search_memory_type && r.search_memory_type !== 'All') {
@@ -99,6 +130,7 @@ export function toSearchCommand(r: SearchRequest, tenant: string): SearchCommand
 }
 
 export function toListCommand(r: ListRequest, tenant: string): GetMemoriesCommand {
+  assertSafeFields({ mem_cube_id: r.mem_cube_id });
   const parts: FilterNode[] = [];
   if (r.memory_types.length)
     parts.push({ kind: 'cmp', field: 'memory_type', op: 'in', value: r.memory_types });
@@ -115,6 +147,13 @@ export function toListCommand(r: ListRequest, tenant: string): GetMemoriesComman
 
 /** The REST delete rules (shared in the memory core); proto3 sends an unset list as empty. */
 export function toDeleteCommand(r: DeleteRequest, tenant: string): DeleteCommand {
+  assertSafeFields({
+    memory_ids: r.memory_ids,
+    file_ids: r.file_ids,
+    user_id: r.user_id,
+    session_id: r.session_id,
+    writable_cube_ids: r.writable_cube_ids,
+  });
   return toSharedDeleteCommand(
     {
       memory_ids: r.memory_ids.length ? r.memory_ids : undefined,
@@ -137,6 +176,17 @@ export function toFeedbackAddCommand(
   tenant: string,
   idempotencyKey: string | undefined,
 ): AddCommand {
+  assertSafeFields(
+    {
+      user_id: r.user_id,
+      session_id: r.session_id,
+      task_id: r.task_id,
+      writable_cube_ids: r.writable_cube_ids,
+      retrieved_memory_ids: r.retrieved_memory_ids,
+      idempotency_key: idempotencyKey,
+    },
+    r.info,
+  );
   return {
     tenant_id: tenant,
     user_id: r.user_id,

@@ -2,3 +2,4 @@ export * from './gateway.module';
 export * from './tokens';
 export * from './openapi';
 export * from './product/dead-letters';
+export * from './http/body';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type EngramMetrics, MetricsModule } from '@engram/observability';
+import { useJsonBody } from '@engram/gateway';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ServiceConfig } from './config';
 import type { ServiceLifecycle } from './lifecycle';
@@ -39,7 +40,7 @@ export async function createServiceApp(
     bodyParser: false,
     logger: useServiceLogger(cfg),
   });
-  app.useBodyParser('json', { limit: cfg.bodyLimit });
+  useJsonBody(app, cfg.bodyLimit);
   lifecycle.onShutdown('stop intake (http/grpc servers)', () => app.close());
   return app;
 }

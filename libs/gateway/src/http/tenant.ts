@@ -1,4 +1,4 @@
-import { ValidationError } from '@engram/domain';
+import { assertSafeText, ValidationError } from '@engram/domain';
 import type { Request } from 'express';
 
 const TENANT_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,5 +17,6 @@ export function idempotencyKeyOf(req: Request, bodyKey?: string): string | undef
   const k = (Array.isArray(h) ? h[0] : h) ?? bodyKey;
   if (k === undefined) return undefined;
   if (!k.trim() || k.length > 256) throw new ValidationError('idempotency key must be 1-256 characters');
+  assertSafeText(k, 'idempotency key');
   return k;
 }

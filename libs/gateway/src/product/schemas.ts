@@ -1,8 +1,55 @@
 import { z } from 'zod';
+import { documented, id, jsonObject, text } from '../http/text-fields';
 
-const id = z.string().trim().min(1).max(256);
 const cubeIds = z.array(id).max(100);
 const filterDict = z.record(z.unknown());
+
+const PART = {
+  oneOf: [
+    { type: 'object', required: ['type', 'text'], properties: { type: { type: 'string', enum: ['text'] }, text: { type: 'string' } } },
+    {
+      type: 'object',
+      required: ['type', 'image_url'],
+      properties: {
+        type: { type: 'string', enum: ['image_url'] },
+        image_url: { type: 'object', required: ['url'], properties: { url: { type: 'string', minLength: 1 }, detail: { type: 'string' } } },
+      },
+    },
+    {
+      type: 'object',
+      required: ['type', 'file'],
+      properties: {
+        type: { type: 'string', enum: ['file'] },
+        file: { type: 'object', properties: { file_id: { type: 'string' }, filename: { type: 'string' }, file_data: { type: 'string' } } },
+      },
+    },
+  ],
+};
+
+/**
+ * The messages of an add: one string (a user message) or an OpenAI-style list. The core validates them
+ * (libs/reader) and names the offending message; this is their documented shape.
+ */
+export const MESSAGES = documented(z.unknown(), {
+  description: 'One user message as a string, or a list of OpenAI-style messages; message_id values must be unique',
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['content'],
+        properties: {
+          role: { type: 'string', enum: ['system', 'user', 'assistant', 'tool'], default: 'user' },
+          content: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: PART }] },
+          chat_time: { type: 'string', description: 'When the message was said (ISO 8601)' },
+          message_id: { type: 'string', minLength: 1, description: "The caller's id; becomes the memories' provenance" },
+        },
+      },
+    },
+  ],
+});
 
 /** `POST /product/add` — MemOS `APIADDRequest` (deprecated aliases accepted). */
 export const AddRequestSchema = z
@@ -14,12 +61,12 @@ export const AddRequestSchema = z
     mem_cube_id: id.optional(),
     async_mode: z.enum(['async', 'sync']).default('async'),
     mode: z.enum(['fast', 'fine']).nullish(),
-    messages: z.unknown().optional(),
+    messages: MESSAGES.optional(),
     memory_content: z.string().optional(),
-    custom_tags: z.array(z.string().min(1).max(100)).max(50).optional(),
-    info: z.record(z.unknown()).optional(),
+    custom_tags: z.array(text({ min: 1, max: 100 })).max(50).optional(),
+    info: jsonObject().optional(),
     source: z.string().optional(),
-    idempotency_key: z.string().optional(),
+    idempotency_key: text({ max: 256, notBlank: true }).optional(),
     chat_history: z.unknown().optional(),
     is_feedback: z.boolean().default(false),
     manager_user_id: z.string().optional(),
