@@ -14,6 +14,32 @@ describe('ids', () => {
     expect(contentHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(contentHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
     expect(stableStringify({ b: undefined, a: null })).toBe('{"a":null}');
   });
+  it('stableStringify writes what it always wrote (content hashes are idempotency keys)', () => {
+    expect(stableStringify({ z: [1, 'a', null, undefined, true, { y: 2, x: [] }], a: {} })).toBe(
+      '{"a":{},"z":[1,"a",null,null,true,{"x":[],"y":2}]}',
+    );
+    expect(stableStringify('s"\u2028')).toBe(JSON.stringify('s"\u2028'));
+    expect(stableStringify(undefined)).toBe('null');
+    expect(stableStringify([])).toBe('[]');
+    expect(stableStringify({ 'k"': [[[]]] })).toBe('{"k\\"":[[[]]]}');
+    const shared = { a: 1 };
+    expect(stableStringify([shared, shared])).toBe('[{"a":1},{"a":1}]');
+    expect(contentHash({ u: 'u', m: [{ role: 'user', content: 'hi' }] })).toBe(
+      '8aaea917eb5848ebbc7c3ad6449135ec06061c2fbadf2462b746e6d0ff988f90',
+    );
+  });
+  it('stableStringify never overflows the stack (issue 10: info nested 4,000 levels was a 500)', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { k: deep };
+    const text = stableStringify(deep);
+    // (JSON.stringify itself overflows on this)
+    expect(text).toBe(`${'[{"k":'.repeat(50_000)}"leaf"${'}]'.repeat(50_000)}`);
+  });
+  it('stableStringify refuses a cyclic value instead of looping', () => {
+    const a: Record<string, unknown> = { b: 1 };
+    a['self'] = a;
+    expect(() => stableStringify(a)).toThrow(TypeError);
+  });
 });
 
 describe('text helpers', () => {
