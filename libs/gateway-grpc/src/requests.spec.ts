@@ -113,8 +113,15 @@ describe('gRPC request mapping', () => {
     expect(() => filterDictOf({ filter: undefined, filter_json: '[1]' })).toThrow(
       'filter_json must be a JSON object',
     );
-    const perCube = searchFilterOf({ filter: { c1: { session_id: 's' } }, filter_json: '' }, ['c1', 'c2']);
+    const perCube = searchFilterOf(
+      { filter: { c1: { session_id: 's' }, c2: { session_id: 't' } }, filter_json: '' },
+      ['c1', 'c2'],
+    );
     expect(perCube).toBeInstanceOf(Map);
+    // a cube left out of the per-cube form would be searched unfiltered
+    expect(() =>
+      searchFilterOf({ filter: { c1: { session_id: 's' } }, filter_json: '' }, ['c1', 'c2']),
+    ).toThrow("none for 'c2'");
     expect(() => searchFilterOf({ filter: { c1: {}, session_id: 's' }, filter_json: '' }, ['c1'])).toThrow(
       /mixes per-cube/,
     );

@@ -1,6 +1,6 @@
 import { ValidationError, type FilterNode } from '@engram/domain';
 import type { DeleteCommand } from './commands';
-import { allOf } from './filter-rules';
+import { allOf, requiredFilter } from './filter-rules';
 
 /** A delete request as the REST and gRPC APIs receive it (absent fields undefined). */
 export interface DeleteSpec {
@@ -12,6 +12,14 @@ export interface DeleteSpec {
   /** MemOS REST alias: a session to delete. */
   conversation_id?: string | undefined;
   writable_cube_ids?: string[] | undefined;
+}
+
+/**
+ * A delete request's filter dict: none when absent or null; a given but empty one (`{}`) is refused, as
+ * is anything malformed: a delete never reads a filter as "every memory of the cubes".
+ */
+export function parseDeleteFilter(raw: unknown, path = 'filter'): FilterNode | null {
+  return raw === undefined || raw === null ? null : requiredFilter(raw, path);
 }
 
 /**
@@ -32,6 +40,8 @@ export function toDeleteCommand(s: DeleteSpec, tenant: string): DeleteCommand {
       ...(s.writable_cube_ids ? { cube_ids: s.writable_cube_ids } : {}),
     };
   }
+  if (byFiles && s.file_ids!.length === 0)
+    throw new ValidationError('file_ids is empty: give at least one file id');
   const parts: FilterNode[] = [];
   if (s.filter) parts.push(s.filter);
   if (byFiles) parts.push({ kind: 'cmp', field: 'info.file_id', op: 'in', value: s.file_ids });

@@ -24,7 +24,8 @@ export function parseFilterJson(text: string, field = 'filter_json'): Dict | nul
 
 /**
  * Search filters are one dict for every cube or `{cube_id: dict}` per cube; mixing is rejected
- * (as MemOS does).
+ * (as MemOS does). The per-cube form names every readable cube with a non-empty filter: a cube left
+ * out, or given `{}`, would be searched unfiltered.
  */
 export function resolveSearchFilter(raw: Dict | null | undefined, cubes: string[]): SearchCommand['filter'] {
   if (!raw || Object.keys(raw).length === 0) return null;
@@ -34,7 +35,21 @@ export function resolveSearchFilter(raw: Dict | null | undefined, cubes: string[
   if (perCube.length !== keys.length) {
     throw new ValidationError('filter mixes per-cube filters with a global filter; use one form');
   }
-  return new Map(keys.map((k) => [k, parseFilter(raw[k], `filter.${k}`)]));
+  const missing = cubes.filter((c) => !keys.includes(c));
+  if (missing.length) {
+    throw new ValidationError(
+      `filter has per-cube filters but none for ${missing.map((c) => `'${c}'`).join(', ')}; ` +
+        'give one for every readable cube, or one filter for all',
+    );
+  }
+  return new Map(keys.map((k) => [k, requiredFilter(raw[k], `filter.${k}`)]));
+}
+
+/** A filter that must say something: absent, null or `{}` is refused (it would match everything). */
+export function requiredFilter(raw: unknown, path: string): FilterNode {
+  const filter = parseFilter(raw, path);
+  if (!filter) throw new ValidationError(`${path} is empty: give at least one condition`);
+  return filter;
 }
 
 /** The AND of some conditions: null for none, the condition itself for one. */

@@ -1,4 +1,5 @@
 import {
+  assertJsonDepth,
   contentHash,
   deterministicId,
   UnavailableError,
@@ -119,6 +120,7 @@ export class MemoryService {
     const extract = this.fineModeEnabled && (cmd.async_mode === 'async' || cmd.mode === 'fine');
     if (!cmd.cube_ids.length) throw new ValidationError('writable_cube_ids must name at least one cube');
     const info = cmd.info ?? {};
+    assertJsonDepth(info, 'info');
     for (const k of Object.keys(info)) {
       if (FILTERABLE_FIELDS.has(k))
         throw new ValidationError(`info.${k} collides with a memory field; rename it`);

@@ -1,6 +1,7 @@
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { IngestionServiceClient, RetrievalServiceClient } from '@engram/contracts';
 import {
+  assertJsonDepth,
   contentHash,
   UnavailableError,
   ValidationError,
@@ -81,6 +82,7 @@ export class RemoteMemory implements MemoryApi {
 
   async add(cmd: AddCommand): Promise<AddResult> {
     // validated and given ids here, so a bad request is a 400 at the gateway and ids are the caller's
+    assertJsonDepth(cmd.info ?? {}, 'info');
     const messages = normalizeMessages(cmd.messages, cmd.idempotency_key ?? contentHash(cmd.messages));
     if (cmd.mode !== 'fine' || cmd.async_mode !== 'sync') return this.ingest(cmd, messages);
     // sync fine: extraction runs in the mem-reader; accept it like an async add, then wait for the task

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, type FilterNode, type MemoryItem } from '@engram/domain';
-import { addMessage, type MemoryApi } from '@engram/memory-core';
+import { addMessage, parseDeleteFilter, type MemoryApi } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -172,7 +172,7 @@ export class CloudController {
     if (given.filter(Boolean).length === 0) throw new ValidationError('give one of memory_ids, user_id, agent_id or filter');
     const owner = b.user_id ?? b.agent_id;
     if (!owner) throw new ValidationError('a filter delete needs user_id or agent_id to name the cube');
-    const f = parseFilter(b.filter ?? null);
+    const f = parseDeleteFilter(b.filter);
     const all: FilterNode = { kind: 'cmp', field: 'cube_id', op: '=', value: owner };
     const ids = await this.memory.delete({ tenant_id: tenant, kind: 'filter', filter: f ?? all, cube_ids: [owner] });
     return ok({ success: true, deleted: ids.length });

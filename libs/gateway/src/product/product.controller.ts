@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseFilter, ValidationError, NotFoundError, type FilterNode } from '@engram/domain';
-import { addMessage, toDeleteCommand, type MemoryApi } from '@engram/memory-core';
+import { addMessage, parseDeleteFilter, toDeleteCommand, type MemoryApi } from '@engram/memory-core';
 import type { Request } from 'express';
 import { ok } from '../http/envelope';
 import { parseBody } from '../http/parse';
@@ -110,7 +110,7 @@ export class ProductController {
   async delete(@Req() req: Request, @Body() body: unknown) {
     const b = parseBody(DeleteMemoryRequestSchema, body);
     const tenant = tenantOf(req, this.opts.defaultTenant);
-    const filter = parseFilter(b.filter ?? null);
+    const filter = parseDeleteFilter(b.filter);
     const deleted = await this.memory.delete(toDeleteCommand({ ...b, filter }, tenant));
     return ok({ status: 'success', deleted: deleted.length, memory_ids: deleted }, 'Memories deleted successfully');
   }
