@@ -46,7 +46,9 @@ export interface AddResult {
 /** The one-line answer to an add (REST `message`, gRPC `message`). */
 export function addMessage(r: AddResult): string {
   const refused = r.refused_ids?.length ?? 0;
-  if (refused && !r.memories.length)
+  // an add that returns no memory stored nothing because of tombstones (also when, as over the cluster's
+  // internal gRPC, the refused ids themselves did not travel)
+  if (!r.memories.length)
     return 'Nothing stored: these messages were added before and their memories have since been deleted; send a new Idempotency-Key to store them again';
   const base = r.replayed ? 'Memory already added (idempotent replay)' : 'Memory added successfully';
   return refused
