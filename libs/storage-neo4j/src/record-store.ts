@@ -242,8 +242,8 @@ export class Neo4jRecordStore implements MemoryRecordStore {
             },
           );
         await run(
-          `UNWIND $gone AS id MATCH (m:Memory {ns: $ns, id: id})
-           MERGE (t:MemoryTombstone {ns: $ns, id: id})
+          `UNWIND $gone AS gid MATCH (m:Memory {ns: $ns, id: gid})
+           MERGE (t:MemoryTombstone {ns: $ns, id: gid})
            ON CREATE SET t.tenant_id = m.tenant_id, t.cube_id = m.cube_id, t.deleted_at = $at`,
           { gone, at },
         );
@@ -324,6 +324,7 @@ export class Neo4jRecordStore implements MemoryRecordStore {
   async drop(): Promise<void> {
     await this.db.deleteAll('Memory');
     await this.db.deleteAll('MemoryTombstone');
+    await this.db.deleteAll('EngramMigration');
   }
 
   async close(): Promise<void> {
