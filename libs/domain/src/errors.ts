@@ -9,6 +9,14 @@ export class ValidationError extends Error {
   }
 }
 
+/** A request over a size limit (LIMITS): HTTP 413, gRPC RESOURCE_EXHAUSTED; a 400 where not mapped. */
+export class PayloadTooLargeError extends ValidationError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
 export class NotFoundError extends Error {
   constructor(message: string) {
     super(message);

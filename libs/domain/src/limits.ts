@@ -11,4 +11,18 @@ export const LIMITS = {
   schedulerPollSeconds: { min: 0.05, max: 60, default: 0.5 },
   /** Longest id a scheduler query names (`user_id`, `task_id`, `user_name`), as the request bodies' ids. */
   schedulerQueryIdLength: 256,
+  /**
+   * Characters of one message's text (its content, or its text parts joined, plus inline file text):
+   * a cheap first gate, checked before any tokenising.
+   */
+  maxMessageChars: 100_000,
+  /** Characters of all messages of one add together. */
+  maxRequestChars: 200_000,
+  /**
+   * cl100k tokens of one add's message text (what the windows and embeddings cost): ~64k characters of
+   * English (a 25-page document), ~12k of Chinese; ~170 windows at the default 128-token window.
+   */
+  maxRequestTokens: 16_000,
+  /** Content parts (text, image_url, file) of one message. */
+  maxContentParts: 256,
 } as const;

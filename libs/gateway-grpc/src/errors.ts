@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { NotFoundError, UnavailableError, ValidationError } from '@engram/domain';
+import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from '@engram/domain';
 import { status } from '@grpc/grpc-js';
 import { type Observable, throwError } from 'rxjs';
 
@@ -14,6 +14,7 @@ const log = new Logger('grpc');
 
 /** Domain errors to gRPC status codes: the caller's fault keeps its message, ours says only "internal". */
 export function toGrpcError(err: unknown): GrpcError {
+  if (err instanceof PayloadTooLargeError) return { code: status.RESOURCE_EXHAUSTED, message: err.message };
   if (err instanceof ValidationError) return { code: status.INVALID_ARGUMENT, message: err.message };
   if (err instanceof NotFoundError) return { code: status.NOT_FOUND, message: err.message };
   if (err instanceof UnavailableError) return { code: status.FAILED_PRECONDITION, message: err.message };

@@ -7,7 +7,7 @@ import {
   deterministicId,
   detectLang,
 } from '@engram/domain';
-import { buildWindows, splitByTokens, type WindowOptions } from '@engram/reader';
+import { runSliced, runToEnd, splitByTokensSteps, type Steps, windowSteps, type WindowOptions } from '@engram/reader';
 
 export interface FastContext {
   tenant_id: string;
@@ -94,28 +94,45 @@ function idFor(
  * Fast mode (no LLM): text windows with overlap, plus one memory per image part and chunked memories
  * for text files. Every memory cites the message ids it came from.
  */
-export function buildFastMemories(
+export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, window: WindowOptions): MemoryItem[] {
+  return runToEnd(fastMemorySteps(messages, ctx, window));
+}
+
+/** buildFastMemories that gives the event loop back while it tokenises a large input (the server's path). */
+export function buildFastMemoriesSliced(
   messages: ChatMessage[],
   ctx: FastContext,
   window: WindowOptions,
-): MemoryItem[] {
+): Promise<MemoryItem[]> {
+  return runSliced(fastMemorySteps(messages, ctx, window));
+}
+
+function* fastMemorySteps(messages: ChatMessage[], ctx: FastContext, window: WindowOptions): Steps<MemoryItem[]> {
   const out: MemoryItem[] = [];
-  const windows: MessageWindow[] = buildWindows(messages, window);
+  const windows: MessageWindow[] = yield* windowSteps(messages, window);
+  // Once per message, not per window, image or file chunk: each reads the whole message, and a large
+  // message spans many windows and chunks.
+  const sources = new Map<string, SourceRef>();
+  const sourceFor = (m: ChatMessage, type: SourceRef['type'] = 'chat') => {
+    const at = `${m.index}:${type}`;
+    return sources.get(at) ?? sources.set(at, sourceOf(m, type)).get(at)!;
+  };
+  const keys = new Map<ChatMessage, string>();
+  const keyOf = (m: ChatMessage) => keys.get(m) ?? keys.set(m, deriveKey(m.content)).get(m)!;
   let prev: string | null = null;
   for (const w of windows) {
     const ids = w.messages.map((m) => m.message_id);
     const item = baseItem(ctx, idFor(ctx, 'window', String(w.index), w.text, ids), w.text);
-    const userLine = w.messages.find((m) => m.role === 'user')?.content;
-    item.key = deriveKey(userLine ?? w.messages[0]!.content);
+    item.key = keyOf(w.messages.find((m) => m.role === 'user') ?? w.messages[0]!);
     item.memory_type = w.messages.every((m) => m.role === 'user') ? 'UserMemory' : 'LongTermMemory';
-    item.sources = w.messages.map((m) => sourceOf(m));
+    item.sources = w.messages.map((m) => ({ ...sourceFor(m) }));
     item.valid_from = eventTime(w.messages);
     item.preceding_id = prev;
     prev = item.id;
     out.push(item);
   }
   for (const m of messages) {
-    m.parts.forEach((part, p) => {
+    for (const [p, part] of m.parts.entries()) {
       if (part.type === 'image_url') {
         const text = m.content
           ? `[image_url]: ${part.url}\n${m.role}: ${m.content}`
@@ -123,14 +140,14 @@ export function buildFastMemories(
         const item = baseItem(ctx, idFor(ctx, 'image', `${m.index}:${p}`, text, [m.message_id]), text);
         item.memory_type = 'UserMemory';
         item.tags.push('multimodal:image');
-        item.sources = [{ ...sourceOf(m, 'image'), image_info: { url: part.url } }];
+        item.sources = [{ ...sourceFor(m, 'image'), image_info: { url: part.url } }];
         item.valid_from = eventTime([m]);
         out.push(item);
-        return;
+        continue;
       }
       const inline = part.file_data && !/^(https?:|data:)/i.test(part.file_data) ? part.file_data : null;
       const chunks = inline
-        ? splitByTokens(inline, window.maxTokens, window.overlapTokens)
+        ? yield* splitByTokensSteps(inline, window.maxTokens, window.overlapTokens)
         : [
             [
               part.file_data ? `[File URL: ${part.file_data.slice(0, 200)}]` : '',
@@ -147,7 +164,7 @@ export function buildFastMemories(
         item.source = 'file';
         item.sources = [
           {
-            ...sourceOf(m, 'file'),
+            ...sourceFor(m, 'file'),
             message_id: chunks.length > 1 ? `${m.message_id}#chunk-${c}` : m.message_id,
             file_info: {
               ...(part.filename ? { filename: part.filename } : {}),
@@ -160,7 +177,7 @@ export function buildFastMemories(
         prevChunk = item.id;
         out.push(item);
       });
-    });
+    }
   }
   return out;
 }

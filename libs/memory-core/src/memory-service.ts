@@ -20,7 +20,7 @@ import {
   type SearchCommand,
   type SearchOutcome,
 } from './commands';
-import { buildFastMemories } from './fast-memories';
+import { buildFastMemoriesSliced } from './fast-memories';
 import { DispatchRelay, type DispatchRelayOptions } from './dispatch-relay';
 import type { ExtractionDispatcher, ExtractionJob } from './extraction-dispatch';
 import { FinePipeline, TAG_EXTRACT_FAILED, TAG_EXTRACT_PENDING, type WindowExtractor } from './fine-pipeline';
@@ -139,7 +139,7 @@ export class MemoryService {
       let fresh = 0;
       const refused: string[] = [];
       for (const cube of cmd.cube_ids) {
-        const items = buildFastMemories(
+        const items = await buildFastMemoriesSliced(
           messages,
           {
             tenant_id: cmd.tenant_id,

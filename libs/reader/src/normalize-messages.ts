@@ -1,4 +1,14 @@
-import { contentHash, ValidationError, type ChatMessage, type ContentPart, type MessageRole } from '@engram/domain';
+import {
+  assertSafeText,
+  contentHash,
+  LIMITS,
+  PayloadTooLargeError,
+  ValidationError,
+  type ChatMessage,
+  type ContentPart,
+  type MessageRole,
+} from '@engram/domain';
+import { isChatTime } from './chat-time';
 
 const ROLES: readonly MessageRole[] = ['system', 'user', 'assistant', 'tool'];
 
@@ -20,12 +30,15 @@ export interface RawMessage {
 export function normalizeMessages(raw: unknown, seed: string): ChatMessage[] {
   if (typeof raw === 'string') {
     if (!raw.trim()) throw new ValidationError('messages: empty string');
+    assertSize(raw.length, 'messages', LIMITS.maxMessageChars);
+    assertSafeText(raw, 'messages');
     return [{ message_id: defaultId(seed, 0, 'user', raw), role: 'user', content: raw.trim(), parts: [], index: 0 }];
   }
   if (!Array.isArray(raw)) throw new ValidationError('messages must be a string or a list of messages');
   if (raw.length === 0) throw new ValidationError('messages: empty list');
   const out: ChatMessage[] = [];
   const seen = new Set<string>();
+  let requestChars = 0;
   raw.forEach((m: unknown, index) => {
     const where = `messages[${index}]`;
     if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ValidationError(`${where} must be an object`);
@@ -34,16 +47,18 @@ export function normalizeMessages(raw: unknown, seed: string): ChatMessage[] {
     if (typeof role !== 'string' || !ROLES.includes(role as MessageRole)) {
       throw new ValidationError(`${where}.role must be one of ${ROLES.join(', ')}`);
     }
-    const { text, parts } = normalizeContent(msg.content, where);
+    const { text, parts, chars } = normalizeContent(msg.content, where);
     if (!text.trim() && parts.length === 0) throw new ValidationError(`${where} has no content`);
+    requestChars += chars;
+    assertSize(requestChars, 'messages (all together)', LIMITS.maxRequestChars);
     const chatTime = normalizeTime(msg.chat_time, `${where}.chat_time`);
     let messageId: string;
     if (msg.message_id !== undefined && msg.message_id !== null) {
-      if (typeof msg.message_id !== 'string' && typeof msg.message_id !== 'number') {
-        throw new ValidationError(`${where}.message_id must be a string`);
-      }
-      messageId = String(msg.message_id);
+      // MemOS types message_id as a string; a number would come back as another type than was sent.
+      if (typeof msg.message_id !== 'string') throw new ValidationError(`${where}.message_id must be a string`);
+      messageId = msg.message_id;
       if (!messageId.trim()) throw new ValidationError(`${where}.message_id is empty`);
+      assertSafeText(messageId, `${where}.message_id`);
     } else {
       messageId = defaultId(seed, index, role, text + JSON.stringify(parts) + (chatTime ?? ''));
     }
@@ -61,24 +76,44 @@ export function normalizeMessages(raw: unknown, seed: string): ChatMessage[] {
   return out;
 }
 
-function normalizeContent(content: unknown, where: string): { text: string; parts: ChatMessage['parts'] } {
-  if (typeof content === 'string') return { text: content, parts: [] };
+/** Text and parts of one message; `chars` counts its text and inline file text against the limits. */
+function normalizeContent(
+  content: unknown,
+  where: string,
+): { text: string; parts: ChatMessage['parts']; chars: number } {
+  if (typeof content === 'string') {
+    assertSize(content.length, `${where}.content`, LIMITS.maxMessageChars);
+    assertSafeText(content, `${where}.content`);
+    return { text: content, parts: [], chars: content.length };
+  }
   if (!Array.isArray(content)) throw new ValidationError(`${where}.content must be a string or a list of parts`);
+  if (content.length > LIMITS.maxContentParts) {
+    throw new PayloadTooLargeError(
+      `${where}.content has ${fmt(content.length)} parts; the limit is ${fmt(LIMITS.maxContentParts)}`,
+    );
+  }
   const texts: string[] = [];
   const parts: ChatMessage['parts'] = [];
+  let chars = 0;
   content.forEach((p: unknown, i) => {
     const pw = `${where}.content[${i}]`;
     if (typeof p !== 'object' || p === null) throw new ValidationError(`${pw} must be an object`);
     const part = p as Record<string, unknown>;
     switch (part['type']) {
-      case 'text':
-        if (typeof part['text'] !== 'string') throw new ValidationError(`${pw}.text must be a string`);
-        texts.push(part['text']);
+      case 'text': {
+        const text = part['text'];
+        if (typeof text !== 'string') throw new ValidationError(`${pw}.text must be a string`);
+        chars += text.length;
+        assertSize(chars, `${where}.content`, LIMITS.maxMessageChars);
+        assertSafeText(text, `${pw}.text`);
+        texts.push(text);
         break;
+      }
       case 'image_url': {
         const iu = part['image_url'];
         const url = typeof iu === 'string' ? iu : (iu as Record<string, unknown> | undefined)?.['url'];
         if (typeof url !== 'string' || !url) throw new ValidationError(`${pw}.image_url.url must be a string`);
+        assertSafeText(url, `${pw}.image_url.url`);
         const detail = typeof iu === 'object' && iu ? (iu as Record<string, unknown>)['detail'] : undefined;
         parts.push({ type: 'image_url', url, ...(typeof detail === 'string' ? { detail } : {}) });
         break;
@@ -87,8 +122,16 @@ function normalizeContent(content: unknown, where: string): { text: string; part
         const f = (part['file'] ?? part) as Record<string, unknown>;
         const file: Extract<ContentPart, { type: 'file' }> = { type: 'file' };
         for (const k of ['file_id', 'filename', 'file_data'] as const) {
-          if (f[k] !== undefined && typeof f[k] !== 'string') throw new ValidationError(`${pw}.file.${k} must be a string`);
-          if (typeof f[k] === 'string') file[k] = f[k];
+          const v = f[k];
+          if (v === undefined) continue;
+          if (typeof v !== 'string') throw new ValidationError(`${pw}.file.${k} must be a string`);
+          // Inline file text is windowed like message text (URLs and data: URIs are not read).
+          if (k === 'file_data' && !/^(https?:|data:)/i.test(v)) {
+            chars += v.length;
+            assertSize(chars, `${where}.content`, LIMITS.maxMessageChars);
+          }
+          assertSafeText(v, `${pw}.file.${k}`);
+          file[k] = v;
         }
         if (!file.file_id && !file.file_data) throw new ValidationError(`${pw}.file needs file_data or file_id`);
         parts.push(file);
@@ -98,13 +141,33 @@ function normalizeContent(content: unknown, where: string): { text: string; part
         throw new ValidationError(`${pw}.type must be one of text, image_url, file`);
     }
   });
-  return { text: texts.join('\n'), parts };
+  return { text: texts.join('\n'), parts, chars };
 }
 
+/** chat_time as sent, when it reads as a time (see chat-time.ts); a JSON number is unix time. */
 function normalizeTime(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' && typeof value !== 'number') throw new ValidationError(`${where} must be a string`);
-  return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${where} must be a date or time`);
+    return String(value);
+  }
+  if (typeof value !== 'string') throw new ValidationError(`${where} must be a string`);
+  assertSafeText(value, where);
+  if (!isChatTime(value)) {
+    throw new ValidationError(
+      `${where} '${value.slice(0, 64)}' is not a date or time (e.g. 2023-05-08T13:56:00Z, 2023-05-08 13:56:00, 1:56 pm on 8 May, 2023, unix seconds)`,
+    );
+  }
+  return value;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Refuses a value of `size` characters over `limit` with a 413 that names the field and both numbers. */
+function assertSize(size: number, path: string, limit: number): void {
+  if (size > limit) {
+    throw new PayloadTooLargeError(`${path} is ${fmt(size)} characters; the limit is ${fmt(limit)}`);
+  }
 }
 
 function defaultId(seed: string, index: number, role: string, body: string): string {

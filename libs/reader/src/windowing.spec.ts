@@ -1,6 +1,6 @@
-import type { ChatMessage } from '@engram/domain';
+import { type ChatMessage, LIMITS, PayloadTooLargeError } from '@engram/domain';
 import { countTokens } from './tokens';
-import { buildWindows } from './windowing';
+import { buildWindows, buildWindowsSliced } from './windowing';
 
 const msg = (i: number, content: string, role: ChatMessage['role'] = 'user'): ChatMessage => ({
   message_id: `m${i}`,
@@ -52,5 +52,22 @@ describe('buildWindows', () => {
 
   it('rejects nonsensical options', () => {
     expect(() => buildWindows([msg(0, 'x')], { maxTokens: 64, overlapTokens: 64 })).toThrow();
+  });
+
+  it('windows a 100k-character unbroken run quickly, within the budget, and the sliced driver agrees', async () => {
+    const messages = [msg(0, 'A'.repeat(LIMITS.maxMessageChars))];
+    const t0 = performance.now();
+    const w = buildWindows(messages, { maxTokens: 128, overlapTokens: 32 });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    for (const win of w) expect(countTokens(win.text)).toBeLessThanOrEqual(128 + 2);
+    expect(await buildWindowsSliced(messages, { maxTokens: 128, overlapTokens: 32 })).toEqual(w);
+  });
+
+  it('refuses messages over the per-add token limit, naming the message that crossed it', () => {
+    const messages = [msg(0, 'hello'), msg(1, '我'.repeat(LIMITS.maxRequestTokens + 10))];
+    expect(() => buildWindows(messages, { maxTokens: 128, overlapTokens: 32 })).toThrow(PayloadTooLargeError);
+    expect(() => buildWindows(messages, { maxTokens: 128, overlapTokens: 32 })).toThrow(
+      /^messages\[1\]\.content brings the messages to [\d,]+ tokens; the limit is/,
+    );
   });
 });

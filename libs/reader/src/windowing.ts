@@ -1,5 +1,6 @@
-import type { ChatMessage, MessageWindow } from '@engram/domain';
-import { countTokens, splitByTokens } from './tokens';
+import { type ChatMessage, LIMITS, type MessageWindow, PayloadTooLargeError } from '@engram/domain';
+import { runSliced, runToEnd, type Steps } from './steps';
+import { countTokens, measureUnits, packUnits } from './tokens';
 
 export interface WindowOptions {
   /** Token budget of one window (MemOS: 1024). */
@@ -25,25 +26,66 @@ export function renderLine(m: ChatMessage, content = m.content): string {
  * than a window is split into sentence chunks that keep its message id.
  */
 export function buildWindows(messages: ChatMessage[], opts: WindowOptions): MessageWindow[] {
+  return runToEnd(windowSteps(messages, opts));
+}
+
+/** buildWindows that gives the event loop back while it tokenises a large input (the server's path). */
+export function buildWindowsSliced(messages: ChatMessage[], opts: WindowOptions): Promise<MessageWindow[]> {
+  return runSliced(windowSteps(messages, opts));
+}
+
+export function* windowSteps(messages: ChatMessage[], opts: WindowOptions): Steps<MessageWindow[]> {
   if (opts.maxTokens < 16) throw new Error('window maxTokens must be >= 16');
   if (opts.overlapTokens < 0 || opts.overlapTokens >= opts.maxTokens) {
     throw new Error('window overlapTokens must be in [0, maxTokens)');
   }
   const lines: Line[] = [];
+  let tokens = 0;
   for (const m of messages) {
     if (!m.content) continue;
-    const text = renderLine(m);
-    const tokens = countTokens(text);
-    if (tokens <= opts.maxTokens) {
-      lines.push({ message: m, text, tokens });
-      continue;
-    }
-    const header = countTokens(renderLine(m, ''));
-    for (const piece of splitByTokens(m.content, Math.max(8, opts.maxTokens - header - 2), Math.floor(opts.overlapTokens / 2))) {
-      const t = renderLine(m, piece);
-      lines.push({ message: m, text: t, tokens: countTokens(t) });
+    tokens += yield* messageLines(m, opts, lines);
+    // Checked per message, so a request far over the limit is refused before all of it is tokenised.
+    if (tokens > LIMITS.maxRequestTokens) {
+      throw new PayloadTooLargeError(
+        `messages[${m.index}].content brings the messages to ${fmt(tokens)} tokens; the limit is ${fmt(LIMITS.maxRequestTokens)} (cl100k) per add`,
+      );
     }
   }
+  return packLines(lines, opts);
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A message's lines. One short enough to fit a window (at most four characters per window token) is
+ * counted whole, exactly; a longer one is measured once, in bounded sentence units, and packed.
+ * Returns the message's tokens.
+ */
+function* messageLines(m: ChatMessage, opts: WindowOptions, lines: Line[]): Steps<number> {
+  if (m.content.length <= opts.maxTokens * 4) {
+    const text = renderLine(m);
+    const tokens = countTokens(text);
+    yield;
+    if (tokens <= opts.maxTokens) {
+      lines.push({ message: m, text, tokens });
+      return tokens;
+    }
+  }
+  const header = countTokens(renderLine(m, ''));
+  const budget = Math.max(8, opts.maxTokens - header - 2);
+  const units = yield* measureUnits(m.content, budget);
+  const contentTokens = units.reduce((a, u) => a + u.tokens, 0);
+  if (header + contentTokens <= opts.maxTokens) {
+    lines.push({ message: m, text: renderLine(m), tokens: header + contentTokens });
+    return header + contentTokens;
+  }
+  for (const piece of packUnits(units, budget, Math.floor(opts.overlapTokens / 2))) {
+    lines.push({ message: m, text: renderLine(m, piece.text), tokens: header + piece.tokens + 1 });
+  }
+  return header + contentTokens;
+}
+
+function packLines(lines: Line[], opts: WindowOptions): MessageWindow[] {
   const windows: MessageWindow[] = [];
   const current: Line[] = [];
   let total = 0;

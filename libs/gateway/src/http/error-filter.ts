@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { NotFoundError, UnavailableError, ValidationError } from '@engram/domain';
+import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from '@engram/domain';
 import type { Response } from 'express';
 
 /** Every error leaves as the MemOS envelope with a status that says whose fault it was. */
@@ -16,6 +16,7 @@ export class EnvelopeErrorFilter implements ExceptionFilter {
 }
 
 function classify(err: unknown): [number, string] {
+  if (err instanceof PayloadTooLargeError) return [413, err.message];
   if (err instanceof ValidationError) return [400, err.message];
   if (err instanceof NotFoundError) return [404, err.message];
   if (err instanceof UnavailableError) return [422, err.message];
