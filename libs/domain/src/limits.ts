@@ -5,6 +5,8 @@
 export const LIMITS = {
   /** Deepest nesting of a JSON value the caller sends (`info`, `filter`, message parts). */
   maxJsonDepth: 32,
+  /** Highest page number a listing accepts (`get_memory`, cloud `get/memory`): offsets stay exact integers. */
+  maxPage: 1_000_000,
   /** `/product/scheduler/wait` and `wait/stream`: how long a caller may wait for its tasks (seconds). */
   schedulerWaitSeconds: { min: 0, max: 3600, default: 120 },
   /** `/product/scheduler/wait/stream`: seconds between progress events. */

@@ -199,3 +199,19 @@ describe('gRPC request mapping', () => {
     });
   });
 });
+
+describe('gRPC request mapping refuses text that cannot be stored', () => {
+  it.each([
+    ['user_id', () => toAddCommand(AddRequest.fromPartial({ user_id: 'u\u0000', memory_content: 'x' }), 't', undefined)],
+    ['writable_cube_ids[1]', () => toAddCommand(AddRequest.fromPartial({ user_id: 'u', writable_cube_ids: ['a', 'b\ud800'], memory_content: 'x' }), 't', undefined)],
+    ['info.k', () => toAddCommand(AddRequest.fromPartial({ user_id: 'u', info: { k: 'v\u0001' }, memory_content: 'x' }), 't', undefined)],
+    ['idempotency_key', () => toAddCommand(AddRequest.fromPartial({ user_id: 'u', memory_content: 'x' }), 't', 'k\u0000')],
+    ['readable_cube_ids[0]', () => toSearchCommand(SearchRequest.fromPartial({ user_id: 'u', query: 'q', readable_cube_ids: ['\udc00'] }), 't')],
+    ['mem_cube_id', () => toListCommand(ListRequest.fromPartial({ mem_cube_id: 'c\u0000' }), 't')],
+    ['memory_ids[0]', () => toDeleteCommand(DeleteRequest.fromPartial({ memory_ids: ['m\u0000'] }), 't')],
+    ['session_id', () => toFeedbackAddCommand(FeedbackRequest.fromPartial({ user_id: 'u', session_id: 's\u0000', feedback_content: 'f' }), 't', undefined)],
+  ])('%s', (field, map) => {
+    expect(map).toThrow(ValidationError);
+    expect(map).toThrow(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')} contains`));
+  });
+});

@@ -90,6 +90,12 @@ const ZOD_OPTIONS: Partial<Options<'openApi3'>> = {
   removeAdditionalStrategy: 'strict',
   // fields whose rules live in a refinement say them here
   override: (def) => DOCUMENTED_AS.get(def) ?? ignoreOverride,
+  // OpenAPI 3.0: `nullable` does not widen an `enum`, so null must be one of its values
+  postProcess: (schema) => {
+    const s = schema as JsonSchema | undefined;
+    if (s?.['nullable'] && Array.isArray(s['enum']) && !s['enum'].includes(null)) return { ...s, enum: [...s['enum'], null] } as never;
+    return schema;
+  },
 };
 
 // Widened signature: zod-to-json-schema's generic types recurse too deep for strict tsc.
@@ -136,7 +142,7 @@ export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
       if (path === '/product/add' || path === '/add/message') op.parameters.push(IDEMPOTENCY_HEADER);
       const streams = Boolean(op.responses['200']?.content?.['text/event-stream']);
       if (!streams) op.responses['200'] = envelope(op.responses['200']?.description || 'Success');
-      else op.responses['200'] = { ...op.responses['200'], content: { 'text/event-stream': { schema: { type: 'string' } } } };
+      else op.responses['200'] = { ...op.responses['200'], content: { 'text/event-stream': { schema: { description: 'Server-sent events; each data line is JSON' } } } };
       op.responses['400'] = envelope(op.responses['400']?.description || 'Bad input; the message names the field');
       if (NOT_FOUND[key]) op.responses['404'] = envelope(op.responses['404']?.description || NOT_FOUND[key]);
       if (UNAVAILABLE[key]) op.responses['422'] = envelope(UNAVAILABLE[key]);

@@ -4,54 +4,12 @@ import { parseFilter, ValidationError, type FilterNode, type MemoryItem } from '
 import { addMessage, parseDeleteFilter, type MemoryApi } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
 import type { Request } from 'express';
-import { z } from 'zod';
 import { ok } from '../http/envelope';
 import { parseBody } from '../http/parse';
 import { idempotencyKeyOf, tenantOf } from '../http/tenant';
 import { resolveFilter } from '../product/requests';
 import { GATEWAY_OPTIONS, MEMORY_SERVICE, type GatewayOptions } from '../tokens';
-
-const id = z.string().trim().min(1).max(256);
-const who = { user_id: id.optional(), agent_id: id.optional() };
-const needsWho = (b: { user_id?: string | undefined; agent_id?: string | undefined }) => Boolean(b.user_id ?? b.agent_id);
-
-const AddMessage = z
-  .object({
-    ...who,
-    messages: z.unknown(),
-    conversation_id: id.optional(),
-    info: z.record(z.unknown()).optional(),
-    source: z.string().optional(),
-    app_id: z.string().optional(),
-    async_mode: z.boolean().default(true),
-    tags: z.array(z.string()).optional(),
-    idempotency_key: z.string().optional(),
-  })
-  .refine(needsWho, { message: 'user_id or agent_id is required', path: ['user_id'] });
-
-const SearchMemory = z
-  .object({
-    ...who,
-    query: z.string().min(1, 'query must not be empty'),
-    conversation_id: id.optional(),
-    memory_limit_number: z.number().int().min(1).max(100).default(6),
-    include_preference: z.boolean().default(true),
-    preference_limit_number: z.number().int().min(0).max(100).default(6),
-    include_tool_memory: z.boolean().default(false),
-    tool_memory_limit_number: z.number().int().min(0).max(100).default(6),
-    include_skill: z.boolean().default(false),
-    skill_limit_number: z.number().int().min(0).max(100).default(3),
-    knowledgebase_ids: z.array(id).max(100).optional(),
-    filter: z.record(z.unknown()).nullish(),
-    relativity: z.number().min(0).max(1).default(0),
-  })
-  .refine(needsWho, { message: 'user_id or agent_id is required', path: ['user_id'] });
-
-const GetMemory = z
-  .object({ ...who, page: z.number().int().min(1).default(1), size: z.number().int().min(1).max(50).default(10), filter: z.record(z.unknown()).nullish() })
-  .refine(needsWho, { message: 'user_id or agent_id is required', path: ['user_id'] });
-
-const DeleteMemory = z.object({ ...who, memory_ids: z.array(id).optional(), filter: z.record(z.unknown()).nullish() });
+import { AddMessageSchema, DeleteMemorySchema, GetMemorySchema, SearchMemorySchema } from './schemas';
 
 /** The hosted MemOS API's shape of a memory. */
 function detail(m: MemoryItem, relativity?: number) {
@@ -84,7 +42,7 @@ export class CloudController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cloud-style add' })
   async add(@Req() req: Request, @Body() body: unknown) {
-    const b = parseBody(AddMessage, body);
+    const b = parseBody(AddMessageSchema, body);
     const owner = (b.user_id ?? b.agent_id)!;
     const r = await this.memory.add({
       tenant_id: tenantOf(req, this.opts.defaultTenant),
@@ -106,7 +64,7 @@ export class CloudController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cloud-style search' })
   async search(@Req() req: Request, @Body() body: unknown) {
-    const b = parseBody(SearchMemory, body);
+    const b = parseBody(SearchMemorySchema, body);
     const owner = (b.user_id ?? b.agent_id)!;
     const cubes = [...new Set([owner, ...(b.knowledgebase_ids ?? [])])];
     const out = await this.memory.search({
@@ -147,7 +105,7 @@ export class CloudController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cloud-style list (page, size ≤ 50)' })
   async get(@Req() req: Request, @Body() body: unknown) {
-    const b = parseBody(GetMemory, body);
+    const b = parseBody(GetMemorySchema, body);
     const r = await this.memory.getMemories({
       tenant_id: tenantOf(req, this.opts.defaultTenant),
       cube_ids: [(b.user_id ?? b.agent_id)!],
@@ -162,7 +120,7 @@ export class CloudController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cloud-style delete: exactly one of memory_ids, user_id, agent_id, filter' })
   async delete(@Req() req: Request, @Body() body: unknown) {
-    const b = parseBody(DeleteMemory, body);
+    const b = parseBody(DeleteMemorySchema, body);
     const given = [b.memory_ids !== undefined, Boolean(b.filter && Object.keys(b.filter).length), Boolean(b.user_id), Boolean(b.agent_id)];
     const tenant = tenantOf(req, this.opts.defaultTenant);
     if (b.memory_ids !== undefined) {

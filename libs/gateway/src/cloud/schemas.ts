@@ -1,3 +1,4 @@
+import { LIMITS } from '@engram/domain';
 import { z } from 'zod';
 import { id, jsonObject, text } from '../http/text-fields';
 import { MESSAGES } from '../product/schemas';
@@ -44,7 +45,7 @@ export const SearchMemorySchema = z
 export const GetMemorySchema = z
   .object({
     ...who,
-    page: z.number().int().min(1).default(1),
+    page: z.number().int().min(1).max(LIMITS.maxPage).default(1),
     size: z.number().int().min(1).max(50).default(10),
     filter: z.record(z.unknown()).nullish(),
   })
@@ -52,6 +53,6 @@ export const GetMemorySchema = z
 
 export const DeleteMemorySchema = z.object({
   ...who,
-  memory_ids: z.array(id).max(10_000).optional(),
+  memory_ids: z.array(id).min(1).max(10_000).optional(),
   filter: z.record(z.unknown()).nullish(),
 });

@@ -1,6 +1,7 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from '@engram/domain';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
 
 /** Every error leaves as the MemOS envelope with a status that says whose fault it was. */
 @Catch()
@@ -9,6 +10,13 @@ export class EnvelopeErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    // Nest's "no route" is a NotFoundException; a path that exists under other methods is a 405
+    const allow = err instanceof NotFoundException ? allowedMethods(req) : [];
+    if (allow.length) {
+      res.status(405).set('allow', allow.join(', ')).json({ code: 405, message: `${req.method} is not served at ${req.path}; allowed: ${allow.join(', ')}`, data: null });
+      return;
+    }
     const [status, message] = classify(err);
     if (status >= 500) this.log.error((err as Error)?.stack ?? String(err));
     res.status(status).json({ code: status, message, data: null });

@@ -1,3 +1,4 @@
+import { LIMITS } from '@engram/domain';
 import { z } from 'zod';
 import { documented, id, jsonObject, text } from '../http/text-fields';
 
@@ -43,8 +44,8 @@ export const MESSAGES = documented(z.unknown(), {
         properties: {
           role: { type: 'string', enum: ['system', 'user', 'assistant', 'tool'], default: 'user' },
           content: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: PART }] },
-          chat_time: { type: 'string', description: 'When the message was said (ISO 8601)' },
-          message_id: { type: 'string', minLength: 1, description: "The caller's id; becomes the memories' provenance" },
+          chat_time: { type: 'string', nullable: true, description: 'When the message was said (ISO 8601)' },
+          message_id: { type: 'string', nullable: true, minLength: 1, description: "The caller's id; becomes the memories' provenance" },
         },
       },
     },
@@ -96,7 +97,8 @@ export const SearchRequestSchema = z.object({
   include_skill_memory: z.boolean().default(true),
   skill_mem_top_k: z.number().int().min(0).max(100).default(3),
   filter: filterDict.nullish(),
-  internet_search: z.boolean().default(false),
+  // accepted for MemOS clients, but only as false (the controller says why otherwise)
+  internet_search: documented(z.boolean(), { type: 'boolean', enum: [false], description: 'Not supported: only false' }).default(false),
   threshold: z.number().nullish(),
   search_memory_type: z.string().default('All'),
   reference_time: z.string().nullish(),
@@ -111,7 +113,7 @@ export const GetMemoryRequestSchema = z.object({
   include_tool_memory: z.boolean().default(true),
   include_skill_memory: z.boolean().default(true),
   filter: filterDict.nullish(),
-  page: z.number().int().min(1).nullish(),
+  page: z.number().int().min(1).max(LIMITS.maxPage).nullish(),
   page_size: z.number().int().min(1).max(10_000).nullish(),
 });
 export type GetMemoryRequest = z.infer<typeof GetMemoryRequestSchema>;
