@@ -21,10 +21,11 @@ export const LIMITS = {
   /** Characters of all messages of one add together. */
   maxRequestChars: 200_000,
   /**
-   * cl100k tokens of one add's message text (what the windows and embeddings cost): ~64k characters of
-   * English (a 25-page document), ~12k of Chinese; ~170 windows at the default 128-token window.
+   * cl100k tokens of one add's message text (what the windows and embeddings cost): MemOS's documented
+   * cloud cap for an add, so every add MemOS accepts is accepted here. ~160k characters of English,
+   * ~30k of Chinese; ~420 windows at the default 128-token window.
    */
-  maxRequestTokens: 16_000,
+  maxRequestTokens: 40_000,
   /** Content parts (text, image_url, file) of one message. */
   maxContentParts: 256,
 } as const;

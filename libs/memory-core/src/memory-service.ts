@@ -60,6 +60,8 @@ export interface MemoryServiceDeps {
 }
 
 const MAX_IDS = 10_000;
+/** Memories per index write of one add (see writeNew). */
+const WRITE_SLICE = 32;
 
 /** How one extraction ended: its fine memories and the task state it left (this run's, not a later one's). */
 export interface ExtractionOutcome {
@@ -433,7 +435,13 @@ export class MemoryService {
       (await this.deps.records.getByIds(items.map((i) => i.id))).map((m) => [m.id, m]),
     );
     const fresh = items.filter((i) => !existing.has(i.id));
-    const { refused } = await this.indexer.write(fresh);
+    const refused: string[] = [];
+    // a large add is written in slices, yielding between them, so the synchronous index work (FTS5,
+    // HNSW) of hundreds of windows never holds the event loop long enough to stall other requests
+    for (let i = 0; i < fresh.length; i += WRITE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      refused.push(...(await this.indexer.write(fresh.slice(i, i + WRITE_SLICE))).refused);
+    }
     const gone = new Set(refused);
     return {
       items: items.filter((i) => !gone.has(i.id)).map((i) => existing.get(i.id) ?? i),
