@@ -108,6 +108,15 @@ describe('packBlocks', () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((c) => c.text).join('')).toBe('汉'.repeat(300));
   });
+
+  // js-tiktoken alone is quadratic on an unbroken run (a 10k-character run took ~15 s; this one, minutes)
+  it('chunks a 100k-character unbroken run of letters and of Han characters without stalling', () => {
+    for (const text of ['A'.repeat(100_000), '汉字'.repeat(50_000)]) {
+      const chunks = packBlocks([{ text, heading_path: [] }], 512);
+      expect(chunks.map((c) => c.text).join('')).toBe(text);
+      for (const c of chunks) expect(c.tokens).toBeLessThanOrEqual(512);
+    }
+  });
 });
 
 describe('detectFormat', () => {

@@ -1,22 +1,14 @@
-import { getEncoding, type Tiktoken } from 'js-tiktoken';
+import { countTokens as countCl100k, splitByTokens as splitCl100k } from '@engram/reader';
 
-let encoder: Tiktoken | null = null;
-
-/** cl100k_base, loaded on first use (the rank table is large). */
-function enc(): Tiktoken {
-  encoder ??= getEncoding('cl100k_base');
-  return encoder;
-}
-
-/** Special-token text ("<|endoftext|>") in a document is counted as plain text, never rejected. */
+/**
+ * cl100k counts for document chunking: the reader's counter, which is linear in the input (long
+ * unbroken runs are counted in chunks) and counts special-token text ("<|endoftext|>") as plain text.
+ */
 export function countTokens(text: string): number {
-  return enc().encode(text, [], []).length;
+  return countCl100k(text);
 }
 
-/** Splits text into pieces of at most `max` tokens (last resort for text without usable breaks). */
+/** Splits text into pieces of at most `max` tokens, at sentence ends where there are any. */
 export function splitByTokens(text: string, max: number): string[] {
-  const ids = enc().encode(text, [], []);
-  const out: string[] = [];
-  for (let i = 0; i < ids.length; i += max) out.push(enc().decode(ids.slice(i, i + max)));
-  return out;
+  return splitCl100k(text, max, 0);
 }
