@@ -40,7 +40,13 @@ export class IngestionGrpcController {
     if (!req.tenant_id) throw new ValidationError('tenant_id is required');
     check(AddRequestRules, req.request);
     const r = await this.memory.add(toAddCommand(req.request, req.tenant_id, req.idempotency_key));
-    return { memories: r.memories, task_id: r.task_id, task_status: r.task_status, replayed: r.replayed };
+    return {
+      memories: r.memories,
+      task_id: r.task_id,
+      task_status: r.task_status,
+      replayed: r.replayed,
+      refused_ids: r.refused_ids ?? [],
+    };
   }
 
   @GrpcMethod('IngestionService', 'Delete')

@@ -72,6 +72,7 @@ export class MemoryGrpcController {
       task_status: r.task_status,
       replayed: r.replayed,
       message: addMessage(r),
+      refused_ids: r.refused_ids ?? [],
     };
   }
 

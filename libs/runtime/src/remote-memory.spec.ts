@@ -87,6 +87,26 @@ describe('RemoteMemory over internal.proto', () => {
     expect(some.buckets.flatMap((b) => b.memories)).toHaveLength(1);
   });
 
+  it('a retried add after a delete stores nothing and names the refused ids across the hop', async () => {
+    const cmd = {
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's-final',
+      cube_ids: ['c'],
+      messages: [{ role: 'user', content: 'My locker code is 4412.', message_id: 'final-1' }],
+      idempotency_key: 'final-key',
+      mode: 'fast' as const,
+      async_mode: 'sync' as const,
+    };
+    const first = await remote.add(cmd);
+    const ids = first.memories.map((m) => m.memory_id);
+    await expect(remote.delete({ tenant_id: 't', kind: 'ids', ids })).resolves.toEqual(ids);
+    const retried = await remote.add(cmd);
+    expect(retried.memories).toEqual([]);
+    expect(retried.refused_ids).toEqual(ids);
+    expect(await memory.getByIds('t', ids)).toEqual([]);
+  });
+
   it('bad input is a validation error at the gateway, before any call', async () => {
     await expect(
       remote.add({

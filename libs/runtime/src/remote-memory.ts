@@ -107,6 +107,7 @@ export class RemoteMemory implements MemoryApi {
       task_id: r.task_id,
       task_status: r.task_status as TaskStatus,
       replayed: r.replayed,
+      ...(r.refused_ids.length ? { refused_ids: r.refused_ids } : {}),
     };
   }
 

@@ -97,6 +97,8 @@ export interface IngestResponse {
   task_id: string;
   task_status: string;
   replayed: boolean;
+  /** Ids this add derived but did not store: their memories were deleted since an earlier add (tombstones). */
+  refused_ids: string[];
 }
 
 /** Exactly one of memory_ids or filter_json (the gateway has already merged file/user/session conditions). */
@@ -871,7 +873,7 @@ export const IngestRequest: MessageFns<IngestRequest> = {
 };
 
 function createBaseIngestResponse(): IngestResponse {
-  return { memories: [], task_id: "", task_status: "", replayed: false };
+  return { memories: [], task_id: "", task_status: "", replayed: false, refused_ids: [] };
 }
 
 export const IngestResponse: MessageFns<IngestResponse> = {
@@ -887,6 +889,9 @@ export const IngestResponse: MessageFns<IngestResponse> = {
     }
     if (message.replayed !== false) {
       writer.uint32(32).bool(message.replayed);
+    }
+    for (const v of message.refused_ids) {
+      writer.uint32(42).string(v!);
     }
     return writer;
   },
@@ -936,6 +941,14 @@ export const IngestResponse: MessageFns<IngestResponse> = {
             message.replayed = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.refused_ids.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -957,6 +970,7 @@ export const IngestResponse: MessageFns<IngestResponse> = {
     message.task_id = object.task_id ?? "";
     message.task_status = object.task_status ?? "";
     message.replayed = object.replayed ?? false;
+    message.refused_ids = object.refused_ids?.map((e) => e) || [];
     return message;
   },
 };

@@ -181,6 +181,11 @@ export interface AddResponse {
   /** True when every memory already existed (a retried add). */
   replayed: boolean;
   message: string;
+  /**
+   * Ids this add derived but did not store: their memories were deleted since an earlier add (tombstones);
+   * a new idempotency key stores the same content again under new ids.
+   */
+  refused_ids: string[];
 }
 
 export interface SearchRequest {
@@ -1702,7 +1707,7 @@ export const AddedMemory: MessageFns<AddedMemory> = {
 };
 
 function createBaseAddResponse(): AddResponse {
-  return { memories: [], task_id: "", task_status: "", replayed: false, message: "" };
+  return { memories: [], task_id: "", task_status: "", replayed: false, message: "", refused_ids: [] };
 }
 
 export const AddResponse: MessageFns<AddResponse> = {
@@ -1721,6 +1726,9 @@ export const AddResponse: MessageFns<AddResponse> = {
     }
     if (message.message !== "") {
       writer.uint32(42).string(message.message);
+    }
+    for (const v of message.refused_ids) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -1778,6 +1786,14 @@ export const AddResponse: MessageFns<AddResponse> = {
             message.message = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.refused_ids.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1800,6 +1816,7 @@ export const AddResponse: MessageFns<AddResponse> = {
     message.task_status = object.task_status ?? "";
     message.replayed = object.replayed ?? false;
     message.message = object.message ?? "";
+    message.refused_ids = object.refused_ids?.map((e) => e) || [];
     return message;
   },
 };
