@@ -126,6 +126,8 @@ switch (command) {
     build();
     step('unit and end-to-end tests');
     jest(['--selectProjects', 'unit', 'e2e', '--ci', ...args]);
+    step('schema fuzzing (Schemathesis against a real server; /health must answer in < 1 s throughout)');
+    run(process.execPath, ['scripts/fuzz.mjs']);
     integrationTests(args);
     step('evaluation smoke (LoCoMo, one conversation, through the HTTP API)');
     run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'evaluation/src/cli.ts', 'smoke', '--start']);

@@ -67,6 +67,7 @@ export function ApiQueries(...params: QueryParam[]): MethodDecorator {
             name: p.name,
             required: false,
             description: p.description,
+            allowEmptyValue: true, // `?timeout_seconds=` is the default (numberParam)
             schema: { type: 'number', minimum: p.min, maximum: p.max, default: p.default },
           }),
     ),

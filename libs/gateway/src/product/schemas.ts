@@ -42,9 +42,12 @@ export const MESSAGES = documented(z.unknown(), {
         type: 'object',
         required: ['content'],
         properties: {
-          role: { type: 'string', enum: ['system', 'user', 'assistant', 'tool'], default: 'user' },
+          role: { type: 'string', nullable: true, enum: ['system', 'user', 'assistant', 'tool', null], default: 'user' },
           content: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: PART }] },
-          chat_time: { type: 'string', nullable: true, description: 'When the message was said (ISO 8601)' },
+          chat_time: {
+            anyOf: [{ type: 'string', nullable: true }, { type: 'number', minimum: 0 }],
+            description: 'When the message was said: a date or time (ISO 8601 and other common shapes) or unix time',
+          },
           message_id: { type: 'string', nullable: true, minLength: 1, description: "The caller's id; becomes the memories' provenance" },
         },
       },
