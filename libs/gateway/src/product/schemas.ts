@@ -13,7 +13,13 @@ const PART = {
       required: ['type', 'image_url'],
       properties: {
         type: { type: 'string', enum: ['image_url'] },
-        image_url: { type: 'object', required: ['url'], properties: { url: { type: 'string', minLength: 1 }, detail: { type: 'string' } } },
+        image_url: {
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            // `detail` is passed on when it is a string and ignored otherwise
+            { type: 'object', required: ['url'], properties: { url: { type: 'string', minLength: 1 }, detail: { description: 'low, high or auto' } } },
+          ],
+        },
       },
     },
     {
