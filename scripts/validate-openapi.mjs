@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Validates an OpenAPI document (a file, a URL, or JSON on stdin with `-`): the OpenAPI 3 schema and
-// every $ref must resolve (@apidevtools/swagger-parser; docs/adr/0010-openapi-validation.md).
+// every $ref must resolve (@apidevtools/swagger-parser; docs/adr/0011-openapi-validation.md).
 // Exits 0 and prints a one-line summary, or 1 with the validator's message.
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
