@@ -11,3 +11,4 @@ export * from './extraction-outcome';
 export * from './filter-rules';
 export * from './delete-rules';
 export * from './dispatch-relay';
+export * from './use-cases';
