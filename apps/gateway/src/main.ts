@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { GatewayModule, mountOpenApi } from '@engram/gateway';
-import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/gateway-grpc';
+import { GatewayModule, mountOpenApi } from '@engram/api-rest';
+import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
 import {
   BusExtractionDispatcher,
   connectBus,

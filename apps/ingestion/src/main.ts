@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/gateway-grpc';
+import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/api-grpc';
 import {
   BusExtractionDispatcher,
   connectBus,

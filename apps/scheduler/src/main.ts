@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DeadLetterModule, SchedulerModule } from '@engram/gateway';
+import { DeadLetterModule, SchedulerModule } from '@engram/api-rest';
 import { TaskTracker } from '@engram/memory-core';
 import {
   connectBus,

@@ -1,5 +1,5 @@
 import { type DynamicModule, type INestApplication, Logger, Module } from '@nestjs/common';
-import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/gateway-grpc';
+import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
 import type { MemoryService } from '@engram/memory-core';
 import type { StandaloneConfig } from './config';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayModule, mountOpenApi, useJsonBody } from '@engram/gateway';
+import { GatewayModule, mountOpenApi, useJsonBody } from '@engram/api-rest';
 import { MemoryService } from '@engram/memory-core';
 import { MetricsModule } from '@engram/observability';
 import type { Embedder } from '@engram/ports';

@@ -4,7 +4,7 @@ import {
   type DeadLetterApi,
   type ReplayRequest,
   type ReplayResult,
-} from '@engram/gateway';
+} from '@engram/api-rest';
 import type { MessageBus } from '@engram/ports';
 import { REPLAY_HEADERS, type DeadLetterEntry, type DeadLetterView } from './dead-letter-view';
 import { publishTask } from './task-events';

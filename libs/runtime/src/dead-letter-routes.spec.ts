@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { encodeEvent, TOPICS, type RawInputEvent } from '@engram/contracts';
-import { DeadLetterModule } from '@engram/gateway';
+import { DeadLetterModule } from '@engram/api-rest';
 import { TaskTracker } from '@engram/memory-core';
 import { deadLetterMessage, type BusMessage } from '@engram/ports';
 import { DeadLetterReplayer } from './dead-letter-replay';

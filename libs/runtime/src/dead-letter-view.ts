@@ -1,5 +1,5 @@
 import { decodeEvent, isTopic, SCHEMA_HEADER, TOPICS, type DeadLetterEvent } from '@engram/contracts';
-import type { DeadLetterRecord } from '@engram/gateway';
+import type { DeadLetterRecord } from '@engram/api-rest';
 import {
   DEAD_LETTER_HEADERS,
   type BusHeaders,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { TOPICS } from '@engram/contracts';
-import { SchedulerModule } from '@engram/gateway';
+import { SchedulerModule } from '@engram/api-rest';
 import { TaskTracker } from '@engram/memory-core';
 import type { ConsumerLag } from '@engram/ports';
 import request from 'supertest';

@@ -1,5 +1,5 @@
 import { parseFilter, type FilterNode } from '@engram/domain';
-import { toMemoryItem } from '@engram/gateway-grpc';
+import { toMemoryItem } from '@engram/api-grpc';
 import { makeMemory } from '@engram/testing';
 import { filterJson, filterToDict, fromWireItem } from './wire';
 

@@ -2,7 +2,7 @@ import { MEMORY_TYPES, ValidationError } from '@engram/domain';
 import { z } from 'zod';
 
 /**
- * Bounds on decoded gRPC requests: the same limits as the REST schemas (libs/gateway product/schemas.ts).
+ * Bounds on decoded gRPC requests: the same limits as the REST schemas (libs/api-rest product/schemas.ts).
  * Proto3 sends "" for an unset string, so enumerations accept "" as "the default".
  */
 
