@@ -77,6 +77,17 @@ async function main(): Promise<void> {
   lc.onShutdown('close bus', () => bus.close());
   lc.onShutdown('close stores', () => core?.close());
   if (cfg.swagger) mountOpenApi(app, VERSION);
+  if (core) {
+    // with its own core, the boot recovery of a store owner, before serving (never racing its own
+    // requests): half-indexed writes finished, raw memories left pending (maybe never published) sent again
+    await core.memory
+      .recover()
+      .then(({ reindexed, resumed }) => {
+        if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+        if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
+      })
+      .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
+  }
   if (cfg.grpcPort) {
     app.connectMicroservice(
       grpcServerOptions({ host: cfg.host, port: cfg.grpcPort, services: MEMORY_GRPC_SERVICES }),
@@ -85,13 +96,6 @@ async function main(): Promise<void> {
   }
   await app.listen(cfg.port, cfg.host);
   lc.markReady();
-  if (cfg.fineMode && core) {
-    // outbox relay: raw memories a crash left pending (written, maybe never published) go out again
-    void core.memory
-      .resumePendingExtractions()
-      .then((n) => n && log.warn(`republished ${n} raw memories left pending by a previous run`))
-      .catch((err: unknown) => log.warn(`outbox relay failed: ${(err as Error).message}`));
-  }
   log.log(
     `gateway listening on ${await app.getUrl()}${cfg.grpcPort ? ` (gRPC ${cfg.host}:${cfg.grpcPort})` : ''}`,
   );

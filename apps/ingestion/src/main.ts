@@ -50,6 +50,15 @@ async function main(): Promise<void> {
   lc.onShutdown('drain background work', () => core.memory.drain());
   lc.onShutdown('close bus', () => bus.close());
   lc.onShutdown('close stores', () => core.close());
+  // boot recovery before serving, so it never races this service's own writes and deletes: writes a
+  // crash left half-indexed are finished, raw memories left pending (maybe never published) go out again
+  await core.memory
+    .recover()
+    .then(({ reindexed, resumed }) => {
+      if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+      if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
+    })
+    .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
   const port = cfg.grpcPort!;
   app.connectMicroservice(
     grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['ingestion'] }),
@@ -57,13 +66,6 @@ async function main(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(cfg.port, cfg.host);
   lc.markReady();
-  if (cfg.fineMode) {
-    // outbox relay: raw memories a crash left pending (written, maybe never published) go out again
-    void core.memory
-      .resumePendingExtractions()
-      .then((n) => n && log.warn(`republished ${n} raw memories left pending by a previous run`))
-      .catch((err: unknown) => log.warn(`outbox relay failed: ${(err as Error).message}`));
-  }
   log.log(`ingestion gRPC on ${cfg.host}:${port}; probes on ${await app.getUrl()}`);
 }
 

@@ -32,6 +32,15 @@ async function main(): Promise<void> {
   const core = await openCore(cfg, { extractor: fine.extractor });
   const describe = () => ({ embedder: core.embedder.id, ...fine.describe() });
   const app = await createServiceApp(cfg, lc, [], { health: true, describe }, metrics);
+  // a crash between a fine write (or a retirement) and its index writes is finished here, before
+  // consuming; pending extractions are not resumed here: the writer's relay republishes them to this
+  // consumer group (running them locally would bypass the partition order and report no task events)
+  await core.memory
+    .recover({ resumeExtractions: false })
+    .then(({ reindexed }) => {
+      if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+    })
+    .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
   const sub = await subscribeRawInput(bus, groupId(cfg, 'mem-reader'), core.memory);
   // closing the subscription lets the in-flight handler finish and commit before the stores close
   lc.onShutdown('stop raw-input consumer', () => sub.close());

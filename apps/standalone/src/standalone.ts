@@ -53,12 +53,11 @@ export async function createStandaloneApp(
     log.warn(`data was embedded with ${meta.embedder}, now ${embedder.id}: rebuilding every index from the record store`);
     const n = await memory.indexer.reindexAll();
     log.warn(`reindexed ${n} memories`);
-  } else {
-    const n = await memory.indexer.reindexPending();
-    if (n) log.warn(`finished indexing ${n} memories interrupted by a previous crash`);
   }
+  // the boot recovery every shape that owns stores runs (after a full rebuild nothing is left pending)
+  const { reindexed, resumed } = await memory.recover();
+  if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
   writeMeta(cfg.dataDir, { embedder: embedder.id, dimension: embedder.dimension, created_at: meta?.created_at ?? new Date().toISOString() });
-  const resumed = await memory.resumePendingExtractions();
   if (resumed) log.warn(`resuming fine extraction for ${resumed} raw memories left pending by a previous run`);
 
   const app = await NestFactory.create<NestExpressApplication>(
