@@ -4,5 +4,5 @@ export * from './health/health-registry';
 export * from './server-options';
 export * from './errors';
 export * from './tokens';
-export * from './internal.module';
+export * from './internal/internal.module';
 export { toMemoryItem } from './format';

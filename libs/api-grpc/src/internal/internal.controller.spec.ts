@@ -21,7 +21,7 @@ import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { INTERNAL_GRPC_SERVICES, InternalGrpcModule } from './internal.module';
-import { grpcServerOptions } from './server-options';
+import { grpcServerOptions } from '../server-options';
 
 const freePort = () =>
   new Promise<number>((resolve) => {

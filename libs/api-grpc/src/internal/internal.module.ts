@@ -2,9 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthService, IngestionServiceService, RetrievalServiceService } from '@engram/contracts';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { MemoryService } from '@engram/memory-core';
-import { GrpcHealthModule } from './health/health.module';
+import { GrpcHealthModule } from '../health/health.module';
 import { IngestionGrpcController, RetrievalGrpcController } from './internal.controller';
-import { GRPC_MEMORY_SERVICE, HEALTH_SERVICE_NAME } from './tokens';
+import { GRPC_MEMORY_SERVICE, HEALTH_SERVICE_NAME } from '../tokens';
 
 export const INGESTION_SERVICE_NAME = 'engram.v1.IngestionService';
 export const RETRIEVAL_SERVICE_NAME = 'engram.v1.RetrievalService';

@@ -15,18 +15,18 @@ import type {
   RetrievalServiceSearchRequest,
   RetrievalServiceSearchResponse,
 } from '@engram/contracts';
-import { GrpcErrorFilter } from './errors';
-import { searchFilterOf } from './filters';
-import { toMemoryItem, toSearchResponse } from './format';
-import { toAddCommand } from './requests';
-import { GRPC_MEMORY_SERVICE } from './tokens';
+import { GrpcErrorFilter } from '../errors';
+import { searchFilterOf } from '../filters';
+import { toMemoryItem, toSearchResponse } from '../format';
+import { toAddCommand } from '../requests';
+import { GRPC_MEMORY_SERVICE } from '../tokens';
 import {
   AddRequestRules,
   check,
   InternalDeleteRules,
   InternalGetByIdsRules,
   InternalListRules,
-} from './validation';
+} from '../validation';
 
 /** `engram.v1.IngestionService` (internal.proto): the writes (fast write path, delete) for a gateway in front. */
 @Controller()
