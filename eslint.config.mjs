@@ -20,7 +20,9 @@ export default [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:ports', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:ports', 'type:domain'] },
+            // shared by adapters of one port (the bus delivery engine): implements, never calls, the port
+            { sourceTag: 'type:adapter-support', onlyDependOnLibsWithTags: ['type:ports', 'type:domain'] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:adapter-support', 'type:ports', 'type:domain'] },
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:ports', 'type:domain', 'type:adapter', 'type:feature'] },
             // app-support wiring shared by the apps (config, stores, bus, probes, shutdown)

@@ -1,10 +1,5 @@
-import {
-  DEFAULT_RETRY_POLICY,
-  deadLetterMessage,
-  DEAD_LETTER_HEADERS,
-  resolveRetryPolicy,
-  retryBackoffMs,
-} from '@engram/ports';
+import { deadLetterMessage, resolveRetryPolicy } from '@engram/bus';
+import { DEFAULT_RETRY_POLICY, DEAD_LETTER_HEADERS, retryBackoffMs } from '@engram/ports';
 import { decodeEvent, TOPICS } from '@engram/contracts';
 import { describeMessageBusConformance } from '@engram/testing';
 import { InProcessMessageBus } from './in-process-bus';

@@ -1,18 +1,20 @@
 import { Logger } from '@nestjs/common';
 import {
   abortableSleep,
-  type BusHeaders,
-  type BusMessage,
-  type BusObserver,
   checkOutgoing,
   checkSubscribeOptions,
   compareLag,
-  type ConsumerLag,
   DEFAULT_DEAD_LETTER_TOPIC,
   deliverMessage,
+  observePublish,
+} from '@engram/bus';
+import {
+  type BusHeaders,
+  type BusMessage,
+  type BusObserver,
+  type ConsumerLag,
   type MessageBus,
   type MessageHandler,
-  observePublish,
   type OutgoingMessage,
   type RetryPolicy,
   type SubscribeOptions,

@@ -2,17 +2,19 @@ import { Logger } from '@nestjs/common';
 import { ALL_TOPICS } from '@engram/contracts';
 import {
   abortableSleep,
-  type BusHeaders,
-  type BusMessage,
-  type BusObserver,
   checkOutgoing,
   checkSubscribeOptions,
   compareLag,
-  type ConsumerLag,
   DEFAULT_DEAD_LETTER_TOPIC,
   deliverMessage,
-  type MessageBus,
   observePublish,
+} from '@engram/bus';
+import {
+  type BusHeaders,
+  type BusMessage,
+  type BusObserver,
+  type ConsumerLag,
+  type MessageBus,
   type OutgoingMessage,
   type RetryPolicy,
   type SubscribeOptions,

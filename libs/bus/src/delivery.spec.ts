@@ -2,13 +2,15 @@ import {
   abortableSleep,
   checkOutgoing,
   checkSubscribeOptions,
-  DEAD_LETTER_HEADERS,
-  DEFAULT_RETRY_POLICY,
   deliverMessage,
   observePublish,
+} from './delivery';
+import {
+  DEAD_LETTER_HEADERS,
+  DEFAULT_RETRY_POLICY,
   type BusObserver,
   type OutgoingMessage,
-} from './bus';
+} from '@engram/ports';
 
 const message = {
   topic: 't',
