@@ -9,13 +9,12 @@ import {
   groupId,
   loadServiceConfig,
   openCore,
-  publishTask,
   RemoteMemory,
   ServiceLifecycle,
-  subscribeTasks,
   useServiceLogger,
   VERSION,
 } from '@engram/runtime';
+import { publishTask, subscribeTasks } from '@engram/scheduler';
 import { TaskTracker, type MemoryApi } from '@engram/memory-core';
 
 /**

@@ -7,10 +7,10 @@ import {
   createServiceMetrics,
   loadServiceConfig,
   openCore,
-  publishTask,
   ServiceLifecycle,
   useServiceLogger,
 } from '@engram/runtime';
+import { publishTask } from '@engram/scheduler';
 
 /**
  * The fast write path as a service: engram.v1.IngestionService (internal.proto) over gRPC. Validates,

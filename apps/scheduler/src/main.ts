@@ -4,16 +4,13 @@ import { TaskTracker } from '@engram/memory-core';
 import {
   connectBus,
   createServiceApp,
-  DeadLetterReplayer,
-  DeadLetterView,
   createServiceMetrics,
   groupId,
   loadServiceConfig,
   ServiceLifecycle,
-  subscribeDeadLetters,
-  subscribeTasks,
   useServiceLogger,
 } from '@engram/runtime';
+import { DeadLetterReplayer, DeadLetterView, subscribeDeadLetters, subscribeTasks } from '@engram/scheduler';
 
 /**
  * Task state for the cluster: folds task events (waiting → in_progress → completed / failed /

@@ -1,11 +1,11 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { MemoryApi, TaskTracker } from '@engram/memory-core';
+import type { DeadLetterApi } from '@engram/scheduler';
 import { CloudController } from './cloud/cloud.controller';
 import { HealthController } from './health.controller';
 import { EnvelopeErrorFilter } from './http/error-filter';
 import { DeadLettersController } from './product/dead-letters.controller';
-import type { DeadLetterApi } from './product/dead-letters';
 import { ProductController } from './product/product.controller';
 import { SchedulerController } from './product/scheduler.controller';
 import {

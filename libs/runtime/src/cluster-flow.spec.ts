@@ -14,7 +14,7 @@ import { scriptedExtractor } from '@engram/testing';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
-import { publishTask, subscribeTasks } from './task-events';
+import { publishTask, subscribeTasks } from '@engram/scheduler';
 
 /** Answers with one fact citing the first message of the windows. */
 const extractor = scriptedExtractor();

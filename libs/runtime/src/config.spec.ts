@@ -35,3 +35,28 @@ describe('service config: which services need the store addresses', () => {
     );
   });
 });
+
+describe('loadServiceConfig', () => {
+  const servers = {
+    ENGRAM_KAFKA_BROKERS: '127.0.0.1:9092',
+    ENGRAM_OPENSEARCH_URL: 'http://127.0.0.1:9200',
+    ENGRAM_MILVUS_ADDRESS: '127.0.0.1:19530',
+    ENGRAM_NEO4J_URI: 'bolt://127.0.0.1:7687',
+  };
+
+  it('gives each service its default ports', () => {
+    const gw = loadServiceConfig('gateway', servers);
+    expect(gw).toMatchObject({ port: 8001, fineMode: true });
+    expect(gw.grpcPort).toBeUndefined();
+    expect(loadServiceConfig('ingestion', servers)).toMatchObject({ port: 8011, grpcPort: 9011 });
+    expect(loadServiceConfig('retrieval', { ...servers, ENGRAM_GRPC_PORT: '9999' })).toMatchObject({
+      grpcPort: 9999,
+    });
+  });
+
+  it('fails at boot naming every missing or bad setting', () => {
+    expect(() => loadServiceConfig('scheduler', { ENGRAM_PORT: 'x' })).toThrow(
+      /invalid scheduler configuration: .*port.*kafkaBrokers: Required/,
+    );
+  });
+});

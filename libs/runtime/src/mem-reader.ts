@@ -1,8 +1,7 @@
 import { decodeEvent, TOPICS } from '@engram/contracts';
 import type { MemoryService } from '@engram/memory-core';
 import type { MessageBus, RetryPolicy, Subscription } from '@engram/ports';
-import { REPLAY_HEADERS } from './dead-letter-view';
-import { publishTask } from './task-events';
+import { REPLAY_HEADERS, publishTask } from '@engram/scheduler';
 
 /**
  * Extraction retries: a failed extraction (LLM down, timeouts after the client's own retries) is

@@ -2,7 +2,7 @@ import { deterministicId } from '@engram/domain';
 import { encodeEvent, TOPICS, type RawInputEvent } from '@engram/contracts';
 import type { ExtractionDispatcher, ExtractionJob } from '@engram/memory-core';
 import type { MessageBus } from '@engram/ports';
-import { publishTask } from './task-events';
+import { publishTask } from '@engram/scheduler';
 
 /**
  * Async fine extraction in the cluster: one raw-input event per cube (keyed tenant:cube, so a cube's

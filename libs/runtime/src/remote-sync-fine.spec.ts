@@ -12,7 +12,7 @@ import { startInternalServers } from './internal-servers.fixture';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
 import { RemoteMemory } from './remote-memory';
-import { subscribeTasks } from './task-events';
+import { subscribeTasks } from '@engram/scheduler';
 
 const extractor = scriptedExtractor();
 

@@ -10,7 +10,7 @@ import { cachedLag } from './lag-cache';
 import { ServiceLifecycle } from './lifecycle';
 import { createServiceApp } from './nest';
 import { createServiceMetrics } from './service-metrics';
-import { publishTask, subscribeTasks } from './task-events';
+import { publishTask, subscribeTasks } from '@engram/scheduler';
 
 const ENV = {
   ENGRAM_LOG_LEVEL: 'error',
@@ -77,7 +77,9 @@ describe('service metrics (scheduler over the in-process bus)', () => {
       await publishTask(bus, task('t1', 'waiting'));
       await publishTask(bus, task('t1', 'completed'));
       await publishTask(bus, task('t2', 'waiting'));
-      await until(() => tasks.summary('default').total === 2 && tasks.get('default', 't1')?.status === 'completed');
+      await until(
+        () => tasks.summary('default').total === 2 && tasks.get('default', 't1')?.status === 'completed',
+      );
 
       const http = request(app.getHttpServer() as Server);
       await http.get('/product/scheduler/allstatus').expect(200);

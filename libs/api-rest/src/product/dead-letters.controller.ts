@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ok } from '../http/envelope';
 import { DEAD_LETTERS } from '../tokens';
-import { parseLimit, parseReplayRequest, type DeadLetterApi } from './dead-letters';
+import type { DeadLetterApi } from '@engram/scheduler';
+import { parseLimit, parseReplayRequest } from './dead-letters';
 
 /** The scheduler's dead letters: what failed after its last attempt, and replaying it. */
 @ApiTags('product')

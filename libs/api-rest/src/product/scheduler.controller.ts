@@ -8,7 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { NotFoundError } from '@engram/domain';
-import type { TaskRecord, TaskTracker } from '@engram/memory-core';
+import type { TaskTracker } from '@engram/memory-core';
+import { taskQueueView, taskStatusView } from '@engram/scheduler';
 import { ok } from '../http/envelope';
 import { tenantOf } from '../http/tenant';
 import { SCHEDULER_OPTIONS, TASK_TRACKER, type SchedulerOptions } from '../tokens';
@@ -61,9 +62,7 @@ export class SchedulerController {
       ...(taskId !== undefined ? { task_id: taskId } : {}),
     });
     if (taskId !== undefined && !tasks.length) throw new NotFoundError(`task ${taskId} not found`);
-    return ok(
-      tasks.map((t) => ({ task_id: t.task_id, status: t.status, ...(t.error ? { error: t.error } : {}) })),
-    );
+    return ok(taskStatusView(tasks));
   }
 
   @Get('scheduler/allstatus')
@@ -84,35 +83,7 @@ export class SchedulerController {
   @ApiBadRequestResponse({ description: BAD_QUERY })
   taskQueueStatus(@Req() req: Request, @Query('user_id') rawUserId?: unknown) {
     const userId = textParam(rawUserId, QUEUE_USER_ID);
-    const tenant = this.tenant(req);
-    const mine = this.tasks.list(tenant, { user_id: userId });
-    const running = mine.filter((t) => t.status === 'in_progress');
-    const waiting = mine.filter((t) => t.status === 'waiting');
-    const detail = (t: TaskRecord) => ({
-      task_id: t.task_id,
-      label: t.label,
-      mem_cube_ids: t.cube_ids,
-      status: t.status,
-      created_at: t.created_at,
-      updated_at: t.updated_at,
-    });
-    const cubes = [...new Set(mine.flatMap((t) => t.cube_ids))];
-    return ok({
-      user_id: userId,
-      user_name: userId,
-      mem_cube_id: cubes[0] ?? userId,
-      // MemOS keys its Redis streams user:cube:label; here they name the same queues
-      stream_keys: [
-        ...new Set(
-          [...running, ...waiting].flatMap((t) => t.cube_ids.map((c) => `${userId}:${c}:${t.label}`)),
-        ),
-      ],
-      users_count: new Set(this.tasks.list(tenant).map((t) => t.user_id)).size,
-      pending_tasks_count: running.length,
-      remaining_tasks_count: waiting.length,
-      pending_tasks_detail: running.map(detail),
-      remaining_tasks_detail: waiting.map(detail),
-    });
+    return ok(taskQueueView(this.tasks, this.tenant(req), userId));
   }
 
   @Get('scheduler/wait/stream')

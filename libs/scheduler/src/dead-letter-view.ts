@@ -1,5 +1,5 @@
 import { decodeEvent, isTopic, SCHEMA_HEADER, TOPICS, type DeadLetterEvent } from '@engram/contracts';
-import type { DeadLetterRecord } from '@engram/api-rest';
+import type { DeadLetterRecord } from './dead-letters';
 import {
   DEAD_LETTER_HEADERS,
   type BusHeaders,

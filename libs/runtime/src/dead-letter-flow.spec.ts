@@ -9,11 +9,9 @@ import { MemoryService, TaskTracker, type WindowExtractor } from '@engram/memory
 import { DEAD_LETTER_HEADERS } from '@engram/ports';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { scriptedExtractor } from '@engram/testing';
-import { DeadLetterReplayer } from './dead-letter-replay';
-import { DeadLetterView, subscribeDeadLetters } from './dead-letter-view';
+import { DeadLetterReplayer, DeadLetterView, subscribeDeadLetters, subscribeTasks } from '@engram/scheduler';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
-import { subscribeTasks } from './task-events';
 
 const until = async (cond: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;

@@ -1,11 +1,11 @@
 import { TOPICS } from '@engram/contracts';
+import type { MessageBus } from '@engram/ports';
 import {
   assertReplayTarget,
   type DeadLetterApi,
   type ReplayRequest,
   type ReplayResult,
-} from '@engram/api-rest';
-import type { MessageBus } from '@engram/ports';
+} from './dead-letters';
 import { REPLAY_HEADERS, type DeadLetterEntry, type DeadLetterView } from './dead-letter-view';
 import { publishTask } from './task-events';
 
