@@ -1,5 +1,5 @@
 export * from './gateway.module';
 export * from './tokens';
 export * from './openapi';
-export * from './product/dead-letters';
+export * from './scheduler/scheduler.module';
 export * from './http/body';

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import { TaskTracker } from '@engram/memory-core';
-import { SchedulerModule } from '../gateway.module';
+import { SchedulerModule } from './scheduler.module';
 
 /** MemOS `/product/scheduler/*` over a tracker (as the cluster's scheduler service serves them). */
 describe('scheduler routes', () => {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ok } from '../http/envelope';
 import { DEAD_LETTERS } from '../tokens';
 import type { DeadLetterApi } from '@engram/scheduler';
-import { parseLimit, parseReplayRequest } from './dead-letters';
+import { parseLimit, parseReplayRequest } from './dead-letter-requests';
 
 /** The scheduler's dead letters: what failed after its last attempt, and replaying it. */
 @ApiTags('product')

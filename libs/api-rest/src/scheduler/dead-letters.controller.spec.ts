@@ -4,13 +4,17 @@ import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { InProcessMessageBus } from '@engram/bus-inprocess';
 import { encodeEvent, TOPICS, type RawInputEvent } from '@engram/contracts';
-import { DeadLetterModule } from '@engram/api-rest';
 import { TaskTracker } from '@engram/memory-core';
 import { deadLetterMessage } from '@engram/bus';
 import type { BusMessage } from '@engram/ports';
-import { DeadLetterReplayer } from './dead-letter-replay';
-import { DeadLetterView, REPLAY_HEADERS, subscribeDeadLetters } from './dead-letter-view';
-import { subscribeTasks } from './task-events';
+import {
+  DeadLetterReplayer,
+  DeadLetterView,
+  REPLAY_HEADERS,
+  subscribeDeadLetters,
+  subscribeTasks,
+} from '@engram/scheduler';
+import { DeadLetterModule } from './scheduler.module';
 
 const until = async (cond: () => boolean, ms = 5_000) => {
   const end = Date.now() + ms;
