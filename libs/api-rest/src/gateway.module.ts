@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { MemoryApi, TaskTracker } from '@engram/memory-core';
+import type { MemoryApi } from '@engram/memory-core';
 import { CloudController } from './cloud/cloud.controller';
 import { HealthController } from './health.controller';
 import { EnvelopeErrorFilter } from './http/error-filter';
