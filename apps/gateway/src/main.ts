@@ -9,11 +9,11 @@ import {
   groupId,
   loadServiceConfig,
   openCore,
-  RemoteMemory,
   ServiceLifecycle,
   useServiceLogger,
   VERSION,
 } from '@engram/runtime';
+import { RemoteMemory } from '@engram/memory-client';
 import { publishTask, subscribeTasks } from '@engram/scheduler';
 import { TaskTracker, type MemoryApi } from '@engram/memory-core';
 

@@ -8,10 +8,10 @@ import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService, TaskTracker } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { freePort, scriptedExtractor } from '@engram/testing';
-import { startInternalServers } from './internal-servers.fixture';
+import { startInternalServers } from '@engram/testing';
 import { subscribeRawInput } from './mem-reader';
 import { BusExtractionDispatcher } from './raw-input';
-import { RemoteMemory } from './remote-memory';
+import { RemoteMemory } from '@engram/memory-client';
 import { subscribeTasks } from '@engram/scheduler';
 
 const extractor = scriptedExtractor();

@@ -9,3 +9,4 @@ export * from './fake-openai';
 export * from './integration';
 export * from './conformance/message-bus.conformance';
 export * from './process';
+export * from './internal-servers';

@@ -7,7 +7,7 @@ import { ValidationError, parseFilter } from '@engram/domain';
 import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService, TaskTracker, type SearchCommand } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
-import { startInternalServers } from './internal-servers.fixture';
+import { startInternalServers } from '@engram/testing';
 import { freePort } from '@engram/testing';
 import { RemoteMemory } from './remote-memory';
 

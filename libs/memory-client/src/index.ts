@@ -1,0 +1,2 @@
+export * from './remote-memory';
+export * from './wire';
