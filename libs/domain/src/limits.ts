@@ -29,3 +29,24 @@ export const LIMITS = {
   /** Content parts (text, image_url, file) of one message. */
   maxContentParts: 256,
 } as const;
+
+/**
+ * What a search gets for what the caller leaves out (MemOS's `APISearchRequest` defaults), and its
+ * bounds: REST, gRPC and the internal services all fill requests from here.
+ */
+export const SEARCH_DEFAULTS = {
+  topK: 10,
+  maxTopK: 1000,
+  relativity: 0.45,
+  dedup: 'mmr',
+  prefTopK: 6,
+  toolTopK: 6,
+  skillTopK: 3,
+  /** Highest per-type quota (preference, tool, skill). */
+  maxQuota: 100,
+  /** Characters of a query. */
+  maxQueryChars: 10_000,
+} as const;
+
+/** A page of a listing when the caller asks for paging without a size. */
+export const DEFAULT_PAGE_SIZE = 10;

@@ -1,6 +1,6 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { MEMORY_TYPES, parseFilter, ValidationError, type MemoryType } from '@engram/domain';
+import { MEMORY_TYPES, parseFilter, SEARCH_DEFAULTS, ValidationError, type MemoryType } from '@engram/domain';
 import { parseFilterJson, type DeleteCommand, type MemoryService } from '@engram/memory-core';
 import type { DedupMode } from '@engram/retrieval';
 import type {
@@ -87,9 +87,9 @@ export class RetrievalGrpcController {
       user_id: '',
       query: req.query,
       cube_ids: req.cube_ids,
-      top_k: req.top_k || 10,
+      top_k: req.top_k || SEARCH_DEFAULTS.topK,
       relativity: req.relativity,
-      dedup: (req.dedup || 'mmr') as DedupMode,
+      dedup: (req.dedup || SEARCH_DEFAULTS.dedup) as DedupMode,
       filter: searchFilterOf({ filter_json: req.filter_json }, req.cube_ids),
       ...(req.session_id ? { session_id: req.session_id } : {}),
       ...(req.memory_types.length ? { memory_types: req.memory_types as MemoryType[] } : {}),

@@ -1,4 +1,4 @@
-import { LIMITS } from '@engram/domain';
+import { DEFAULT_PAGE_SIZE, LIMITS, SEARCH_DEFAULTS } from '@engram/domain';
 import { z } from 'zod';
 import { id, jsonObject, text } from '../http/text-fields';
 import { MESSAGES } from '../product/schemas';
@@ -31,11 +31,11 @@ export const SearchMemorySchema = z
     conversation_id: id.optional(),
     memory_limit_number: z.number().int().min(1).max(100).default(6),
     include_preference: z.boolean().default(true),
-    preference_limit_number: z.number().int().min(0).max(100).default(6),
+    preference_limit_number: z.number().int().min(0).max(SEARCH_DEFAULTS.maxQuota).default(SEARCH_DEFAULTS.prefTopK),
     include_tool_memory: z.boolean().default(false),
-    tool_memory_limit_number: z.number().int().min(0).max(100).default(6),
+    tool_memory_limit_number: z.number().int().min(0).max(SEARCH_DEFAULTS.maxQuota).default(SEARCH_DEFAULTS.toolTopK),
     include_skill: z.boolean().default(false),
-    skill_limit_number: z.number().int().min(0).max(100).default(3),
+    skill_limit_number: z.number().int().min(0).max(SEARCH_DEFAULTS.maxQuota).default(SEARCH_DEFAULTS.skillTopK),
     knowledgebase_ids: z.array(id).max(100).optional(),
     filter: z.record(z.unknown()).nullish(),
     relativity: z.number().min(0).max(1).default(0),
@@ -46,7 +46,7 @@ export const GetMemorySchema = z
   .object({
     ...who,
     page: z.number().int().min(1).max(LIMITS.maxPage).default(1),
-    size: z.number().int().min(1).max(50).default(10),
+    size: z.number().int().min(1).max(50).default(DEFAULT_PAGE_SIZE),
     filter: z.record(z.unknown()).nullish(),
   })
   .refine(needsWho, WHO_REQUIRED);

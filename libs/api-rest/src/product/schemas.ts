@@ -1,4 +1,4 @@
-import { LIMITS } from '@engram/domain';
+import { LIMITS, SEARCH_DEFAULTS } from '@engram/domain';
 import { z } from 'zod';
 import { documented, id, jsonObject, text } from '../http/text-fields';
 
@@ -88,23 +88,25 @@ export const AddRequestSchema = z
   });
 export type AddRequest = z.infer<typeof AddRequestSchema>;
 
+const quota = z.number().int().min(0).max(SEARCH_DEFAULTS.maxQuota);
+
 export const SearchRequestSchema = z.object({
-  query: z.string().min(1, 'query must not be empty').max(10_000),
+  query: z.string().min(1, 'query must not be empty').max(SEARCH_DEFAULTS.maxQueryChars),
   user_id: id,
   readable_cube_ids: cubeIds.optional(),
   mem_cube_id: id.optional(),
   mode: z.enum(['fast', 'fine', 'mixture']).default('fast'),
   session_id: id.optional(),
-  top_k: z.number().int().min(1).max(1000).default(10),
-  relativity: z.number().min(0).max(1).default(0.45),
-  dedup: z.enum(['no', 'sim', 'mmr']).nullable().default('mmr'),
+  top_k: z.number().int().min(1).max(SEARCH_DEFAULTS.maxTopK).default(SEARCH_DEFAULTS.topK),
+  relativity: z.number().min(0).max(1).default(SEARCH_DEFAULTS.relativity),
+  dedup: z.enum(['no', 'sim', 'mmr']).nullable().default(SEARCH_DEFAULTS.dedup),
   rerank: z.boolean().default(true),
   include_preference: z.boolean().default(true),
-  pref_top_k: z.number().int().min(0).max(100).default(6),
+  pref_top_k: quota.default(SEARCH_DEFAULTS.prefTopK),
   search_tool_memory: z.boolean().default(true),
-  tool_mem_top_k: z.number().int().min(0).max(100).default(6),
+  tool_mem_top_k: quota.default(SEARCH_DEFAULTS.toolTopK),
   include_skill_memory: z.boolean().default(true),
-  skill_mem_top_k: z.number().int().min(0).max(100).default(3),
+  skill_mem_top_k: quota.default(SEARCH_DEFAULTS.skillTopK),
   filter: filterDict.nullish(),
   // accepted for MemOS clients, but only as false (the controller says why otherwise)
   internet_search: documented(z.boolean(), { type: 'boolean', enum: [false], description: 'Not supported: only false' }).default(false),

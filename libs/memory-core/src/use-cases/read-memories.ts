@@ -1,4 +1,4 @@
-import { ValidationError, type MemoryItem } from '@engram/domain';
+import { DEFAULT_PAGE_SIZE, ValidationError, type MemoryItem } from '@engram/domain';
 import type { MemoryRecordStore } from '@engram/ports';
 import type { GetMemoriesCommand, GetMemoriesResult } from '../commands';
 
@@ -11,7 +11,7 @@ export class ReadMemories {
   async getMemories(cmd: GetMemoriesCommand): Promise<GetMemoriesResult> {
     const paged = cmd.page !== undefined || cmd.page_size !== undefined;
     const page = cmd.page ?? 1;
-    const size = cmd.page_size ?? 10;
+    const size = cmd.page_size ?? DEFAULT_PAGE_SIZE;
     if (paged && (page < 1 || size < 1)) throw new ValidationError('page and page_size must be >= 1');
     return this.deps.records.list({
       tenant_id: cmd.tenant_id,
