@@ -1,18 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { GatewayModule, mountOpenApi } from '@engram/api-rest';
 import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
+import { BusExtractionDispatcher, connectBus, groupId, openCore } from '@engram/runtime';
 import {
-  BusExtractionDispatcher,
-  connectBus,
   createServiceApp,
   createServiceMetrics,
-  groupId,
   loadServiceConfig,
-  openCore,
   ServiceLifecycle,
   useServiceLogger,
   VERSION,
-} from '@engram/runtime';
+} from '@engram/platform';
 import { RemoteMemory } from '@engram/memory-client';
 import { publishTask, subscribeTasks } from '@engram/scheduler';
 import { TaskTracker, type MemoryApi } from '@engram/memory-core';

@@ -1,15 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/api-grpc';
+import { BusExtractionDispatcher, connectBus, openCore } from '@engram/runtime';
 import {
-  BusExtractionDispatcher,
-  connectBus,
   createServiceApp,
   createServiceMetrics,
   loadServiceConfig,
-  openCore,
   ServiceLifecycle,
   useServiceLogger,
-} from '@engram/runtime';
+} from '@engram/platform';
 import { publishTask } from '@engram/scheduler';
 
 /**

@@ -1,16 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { buildFineMode, connectBus, groupId, openCore, subscribeRawInput } from '@engram/runtime';
 import {
-  buildFineMode,
-  connectBus,
   createServiceApp,
   createServiceMetrics,
-  groupId,
   loadServiceConfig,
-  openCore,
   ServiceLifecycle,
-  subscribeRawInput,
   useServiceLogger,
-} from '@engram/runtime';
+} from '@engram/platform';
 
 /**
  * Fine extraction: consumes raw-input events (per cube, in order), runs the LLM extractor through the

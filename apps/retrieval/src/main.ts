@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/api-grpc';
+import { openCore } from '@engram/runtime';
 import {
   createServiceApp,
   createServiceMetrics,
   loadServiceConfig,
-  openCore,
   ServiceLifecycle,
   useServiceLogger,
-} from '@engram/runtime';
+} from '@engram/platform';
 
 /**
  * Hybrid search as a service: engram.v1.RetrievalService (internal.proto) over gRPC, on the cluster

@@ -1,15 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { DeadLetterModule, SchedulerModule } from '@engram/api-rest';
 import { TaskTracker } from '@engram/memory-core';
+import { connectBus, groupId } from '@engram/runtime';
 import {
-  connectBus,
   createServiceApp,
   createServiceMetrics,
-  groupId,
   loadServiceConfig,
   ServiceLifecycle,
   useServiceLogger,
-} from '@engram/runtime';
+} from '@engram/platform';
 import { DeadLetterReplayer, DeadLetterView, subscribeDeadLetters, subscribeTasks } from '@engram/scheduler';
 
 /**

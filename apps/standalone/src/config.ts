@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { checkCommonConfig, COMMON_ENV, commonConfigShape, configError, readEnv } from '@engram/runtime';
+import { checkCommonConfig, COMMON_ENV, commonConfigShape, configError, readEnv } from '@engram/platform';
 
 /** The standalone app's one config object, from env (ENGRAM_*) and CLI flags, validated at boot. */
 export const StandaloneConfigSchema = z

@@ -2,4 +2,3 @@ export * from './gateway.module';
 export * from './tokens';
 export * from './openapi';
 export * from './scheduler/scheduler.module';
-export * from './http/body';

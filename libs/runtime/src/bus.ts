@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessageBus } from '@engram/bus-kafka';
 import type { BusObserver, MessageBus } from '@engram/ports';
-import type { ServiceConfig } from './config';
+import type { ServiceConfig } from '@engram/platform';
 
 /**
  * The cluster bus (Kafka); topics from libs/contracts are created at connect if missing. `observer`

@@ -7,7 +7,7 @@ import {
 } from '@engram/memory-core';
 import type { Embedder } from '@engram/ports';
 import { openClusterStores, type ClusterStores } from './cluster';
-import type { ServiceConfig } from './config';
+import type { ServiceConfig } from '@engram/platform';
 import { buildEmbedder } from './embedder';
 
 export interface Core {

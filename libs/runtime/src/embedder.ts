@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createEmbedder, resolveDefaultEmbedder } from '@engram/embedding';
 import type { Embedder } from '@engram/ports';
-import type { ServiceConfig } from './config';
+import type { ServiceConfig } from '@engram/platform';
 
 /** The embedder settings (the standalone app's config has the same fields). */
 export type EmbedderConfig = Pick<

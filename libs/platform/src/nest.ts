@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type EngramMetrics, MetricsModule } from '@engram/observability';
-import { useJsonBody } from '@engram/api-rest';
+import { useJsonBody } from './http-body';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ServiceConfig } from './config';
 import type { ServiceLifecycle } from './lifecycle';
