@@ -392,6 +392,21 @@ describe('CloudController (hosted-MemOS routes) over a stubbed memory core', () 
       expect(r.body).toStrictEqual({ code: 200, message: 'ok', data: { success: true, deleted: 1 } });
     });
 
+    it('ids with a user or agent delete only within that cube; ids with a filter are refused', async () => {
+      memory.delete.mockResolvedValue(['m1']);
+      await http().post('/delete/memory').send({ memory_ids: ['m1', 'm2'], user_id: 'u1' }).expect(200);
+      expect(memory.delete.mock.calls[0]![0]).toStrictEqual({
+        tenant_id: DEFAULT_TENANT,
+        kind: 'ids',
+        ids: ['m1', 'm2'],
+        cube_ids: ['u1'],
+      });
+    });
+
+    it('refuses ids with a filter (the filter would be dropped) without calling the core', async () => {
+      await refused('/delete/memory', { memory_ids: ['m1'], filter: { session_id: 's1' } }, 'give memory_ids or a filter, not both');
+    });
+
     it("a user or agent alone deletes the whole cube; with a filter, the filter's matches in that cube", async () => {
       memory.delete.mockResolvedValue(['x', 'y']);
       const r = await http().post('/delete/memory').send({ user_id: 'u1' }).expect(200);

@@ -123,12 +123,19 @@ export class CloudController {
     const b = parseBody(DeleteMemorySchema, body);
     const given = [b.memory_ids !== undefined, Boolean(b.filter && Object.keys(b.filter).length), Boolean(b.user_id), Boolean(b.agent_id)];
     const tenant = tenantOf(req, this.opts.defaultTenant);
+    const owner = b.user_id ?? b.agent_id;
     if (b.memory_ids !== undefined) {
-      const ids = await this.memory.delete({ tenant_id: tenant, kind: 'ids', ids: b.memory_ids });
+      // a filter beside ids would be silently dropped: refuse it; an owner narrows the ids to its cube
+      if (given[1]) throw new ValidationError('give memory_ids or a filter, not both');
+      const ids = await this.memory.delete({
+        tenant_id: tenant,
+        kind: 'ids',
+        ids: b.memory_ids,
+        ...(owner ? { cube_ids: [owner] } : {}),
+      });
       return ok({ success: true, deleted: ids.length });
     }
     if (given.filter(Boolean).length === 0) throw new ValidationError('give one of memory_ids, user_id, agent_id or filter');
-    const owner = b.user_id ?? b.agent_id;
     if (!owner) throw new ValidationError('a filter delete needs user_id or agent_id to name the cube');
     const f = parseDeleteFilter(b.filter);
     const all: FilterNode = { kind: 'cmp', field: 'cube_id', op: '=', value: owner };
