@@ -1,18 +1,10 @@
-import { Logger } from '@nestjs/common';
 import { GatewayModule, mountOpenApi } from '@engram/api-rest';
 import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
-import { BusExtractionDispatcher, connectBus, groupId, openCore } from '@engram/runtime';
-import {
-  createServiceApp,
-  createServiceMetrics,
-  loadServiceConfig,
-  ServiceLifecycle,
-  useServiceLogger,
-  VERSION,
-} from '@engram/platform';
-import { RemoteMemory } from '@engram/memory-client';
-import { publishTask, subscribeTasks } from '@engram/scheduler';
 import { TaskTracker, type MemoryApi } from '@engram/memory-core';
+import { RemoteMemory } from '@engram/memory-client';
+import { bootstrapService, VERSION } from '@engram/platform';
+import { BusExtractionDispatcher, connectBus, groupId, openCore } from '@engram/runtime';
+import { publishTask, subscribeTasks } from '@engram/scheduler';
 
 /**
  * The cluster's front door: MemOS REST (+ engram.v1.MemoryService over gRPC). With
@@ -22,13 +14,7 @@ import { TaskTracker, type MemoryApi } from '@engram/memory-core';
  * mem-reader). Task status
  * comes from the task-events topic, so /product/scheduler/* sees the mem-reader's progress.
  */
-async function main(): Promise<void> {
-  const cfg = loadServiceConfig('gateway', process.env);
-  useServiceLogger(cfg);
-  const log = new Logger('gateway');
-  const lc = new ServiceLifecycle('gateway');
-  lc.exitOnSignals(cfg.shutdownTimeoutMs);
-  const metrics = createServiceMetrics(cfg);
+bootstrapService('gateway', async ({ cfg, log, lifecycle: lc, metrics }) => {
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   // remote mode opens no stores and no embedder: its tracker is fed from task events below
   const remote = cfg.ingestionAddress
@@ -54,50 +40,50 @@ async function main(): Promise<void> {
     ...(core ? { embedder: core.embedder.id, dimension: core.embedder.dimension } : {}),
     fine_mode: cfg.fineMode ? 'mem-reader' : false,
   });
-  const modules = [
-    GatewayModule.register({
-      memory,
-      options: { service: 'engram-gateway', version: VERSION, defaultTenant: cfg.defaultTenant, describe },
-    }),
-    ...(cfg.grpcPort
-      ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
-      : []),
-  ];
   metrics.watch({ bus, tasks: () => memory.tasks.totals() });
-  const app = await createServiceApp(cfg, lc, modules, { health: false, describe }, metrics);
-  // every gateway instance sees every task event (its own group), for its scheduler routes
-  const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), memory.tasks);
-  lc.onShutdown('stop task-events consumer', () => tasks.close());
-  lc.onShutdown('drain background work', () => core?.memory.drain());
-  lc.onShutdown('close gRPC clients', () => remote?.close());
-  lc.onShutdown('close bus', () => bus.close());
-  lc.onShutdown('close stores', () => core?.close());
-  if (cfg.swagger) mountOpenApi(app, VERSION);
-  if (core) {
-    // with its own core, the boot recovery of a store owner, before serving (never racing its own
-    // requests): half-indexed writes finished, raw memories left pending (maybe never published) sent again
-    await core.memory
-      .recover()
-      .then(({ reindexed, resumed }) => {
-        if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
-        if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
-      })
-      .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
-  }
-  if (cfg.grpcPort) {
-    app.connectMicroservice(
-      grpcServerOptions({ host: cfg.host, port: cfg.grpcPort, services: MEMORY_GRPC_SERVICES }),
-    );
-    await app.startAllMicroservices();
-  }
-  await app.listen(cfg.port, cfg.host);
-  lc.markReady();
-  log.log(
-    `gateway listening on ${await app.getUrl()}${cfg.grpcPort ? ` (gRPC ${cfg.host}:${cfg.grpcPort})` : ''}`,
-  );
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  return {
+    modules: [
+      GatewayModule.register({
+        memory,
+        options: { service: 'engram-gateway', version: VERSION, defaultTenant: cfg.defaultTenant, describe },
+      }),
+      ...(cfg.grpcPort
+        ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
+        : []),
+    ],
+    probe: { health: false, describe },
+    ...(cfg.grpcPort
+      ? {
+          microservice: grpcServerOptions({
+            host: cfg.host,
+            port: cfg.grpcPort,
+            services: MEMORY_GRPC_SERVICES,
+          }),
+        }
+      : {}),
+    start: async (app) => {
+      // every gateway instance sees every task event (its own group), for its scheduler routes
+      const tasks = await subscribeTasks(bus, groupId(cfg, `gateway-tasks.${process.pid}`), memory.tasks);
+      lc.onShutdown('stop task-events consumer', () => tasks.close());
+      lc.onShutdown('drain background work', () => core?.memory.drain());
+      lc.onShutdown('close gRPC clients', () => remote?.close());
+      lc.onShutdown('close bus', () => bus.close());
+      lc.onShutdown('close stores', () => core?.close());
+      if (cfg.swagger) mountOpenApi(app, VERSION);
+      if (core) {
+        // with its own core, the boot recovery of a store owner, before serving (never racing its own
+        // requests): half-indexed writes finished, raw memories left pending (maybe never published) sent again
+        await core.memory
+          .recover()
+          .then(({ reindexed, resumed }) => {
+            if (reindexed)
+              log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+            if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
+          })
+          .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
+      }
+    },
+    banner: (url) =>
+      `gateway listening on ${url}${cfg.grpcPort ? ` (gRPC ${cfg.host}:${cfg.grpcPort})` : ''}`,
+  };
 });

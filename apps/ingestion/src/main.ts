@@ -1,13 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/api-grpc';
+import { bootstrapService } from '@engram/platform';
 import { BusExtractionDispatcher, connectBus, openCore } from '@engram/runtime';
-import {
-  createServiceApp,
-  createServiceMetrics,
-  loadServiceConfig,
-  ServiceLifecycle,
-  useServiceLogger,
-} from '@engram/platform';
 import { publishTask } from '@engram/scheduler';
 
 /**
@@ -16,13 +9,7 @@ import { publishTask } from '@engram/scheduler';
  * stores tagged pending, publishes the raw-input event (keyed tenant:cube) and the waiting task event,
  * and only then answers: the pending tag is the outbox record.
  */
-async function main(): Promise<void> {
-  const cfg = loadServiceConfig('ingestion', process.env);
-  useServiceLogger(cfg);
-  const log = new Logger('ingestion');
-  const lc = new ServiceLifecycle('ingestion');
-  lc.exitOnSignals(cfg.shutdownTimeoutMs);
-  const metrics = createServiceMetrics(cfg);
+bootstrapService('ingestion', async ({ cfg, log, lifecycle: lc, metrics }) => {
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   metrics.watch({ bus });
   const core = await openCore(cfg, {
@@ -30,44 +17,28 @@ async function main(): Promise<void> {
     // fast adds too reach the scheduler, so /product/scheduler/* knows every task
     announceTask: (t) => publishTask(bus, t),
   });
-  const describe = () => ({
-    embedder: core.embedder.id,
-    dimension: core.embedder.dimension,
-    grpc_port: cfg.grpcPort,
-  });
-  const app = await createServiceApp(
-    cfg,
-    lc,
-    [InternalGrpcModule.register({ memory: core.memory, service: 'ingestion' })],
-    {
-      health: true,
-      describe,
-    },
-    metrics,
-  );
-  lc.onShutdown('drain background work', () => core.memory.drain());
-  lc.onShutdown('close bus', () => bus.close());
-  lc.onShutdown('close stores', () => core.close());
-  // boot recovery before serving, so it never races this service's own writes and deletes: writes a
-  // crash left half-indexed are finished, raw memories left pending (maybe never published) go out again
-  await core.memory
-    .recover()
-    .then(({ reindexed, resumed }) => {
-      if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
-      if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
-    })
-    .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
   const port = cfg.grpcPort!;
-  app.connectMicroservice(
-    grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['ingestion'] }),
-  );
-  await app.startAllMicroservices();
-  await app.listen(cfg.port, cfg.host);
-  lc.markReady();
-  log.log(`ingestion gRPC on ${cfg.host}:${port}; probes on ${await app.getUrl()}`);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  return {
+    modules: [InternalGrpcModule.register({ memory: core.memory, service: 'ingestion' })],
+    probe: {
+      health: true,
+      describe: () => ({ embedder: core.embedder.id, dimension: core.embedder.dimension, grpc_port: port }),
+    },
+    microservice: grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['ingestion'] }),
+    start: async () => {
+      lc.onShutdown('drain background work', () => core.memory.drain());
+      lc.onShutdown('close bus', () => bus.close());
+      lc.onShutdown('close stores', () => core.close());
+      // boot recovery before serving, so it never races this service's own writes and deletes: writes a
+      // crash left half-indexed are finished, raw memories left pending (maybe never published) go out again
+      await core.memory
+        .recover()
+        .then(({ reindexed, resumed }) => {
+          if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+          if (resumed) log.warn(`republished ${resumed} raw memories left pending by a previous run`);
+        })
+        .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
+    },
+    banner: (url) => `ingestion gRPC on ${cfg.host}:${port}; probes on ${url}`,
+  };
 });

@@ -1,53 +1,37 @@
-import { Logger } from '@nestjs/common';
+import { bootstrapService } from '@engram/platform';
 import { buildFineMode, connectBus, groupId, openCore, subscribeRawInput } from '@engram/runtime';
-import {
-  createServiceApp,
-  createServiceMetrics,
-  loadServiceConfig,
-  ServiceLifecycle,
-  useServiceLogger,
-} from '@engram/platform';
 
 /**
  * Fine extraction: consumes raw-input events (per cube, in order), runs the LLM extractor through the
  * memory core's FinePipeline, stores fine memories, retires the raw ones, reports task events. Offsets
  * are committed only after that (the bus commits after the handler resolves).
  */
-async function main(): Promise<void> {
-  const cfg = loadServiceConfig('mem-reader', process.env);
-  useServiceLogger(cfg);
-  const log = new Logger('mem-reader');
-  const lc = new ServiceLifecycle('mem-reader');
-  lc.exitOnSignals(cfg.shutdownTimeoutMs);
+bootstrapService('mem-reader', async ({ cfg, log, lifecycle: lc, metrics }) => {
   const fine = buildFineMode(process.env);
   if (!fine.extractor)
     throw new Error('mem-reader needs an LLM: set ENGRAM_LLM_BASE_URL and ENGRAM_LLM_EXTRACTOR_MODEL');
-  const metrics = createServiceMetrics(cfg);
   const bus = await connectBus(cfg, { observer: metrics.busObserver() });
   metrics.watch({ bus, llmUsage: () => fine.llm?.ledger.snapshot() ?? [] });
   const core = await openCore(cfg, { extractor: fine.extractor });
-  const describe = () => ({ embedder: core.embedder.id, ...fine.describe() });
-  const app = await createServiceApp(cfg, lc, [], { health: true, describe }, metrics);
-  // a crash between a fine write (or a retirement) and its index writes is finished here, before
-  // consuming; pending extractions are not resumed here: the writer's relay republishes them to this
-  // consumer group (running them locally would bypass the partition order and report no task events)
-  await core.memory
-    .recover({ resumeExtractions: false })
-    .then(({ reindexed }) => {
-      if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
-    })
-    .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
-  const sub = await subscribeRawInput(bus, groupId(cfg, 'mem-reader'), core.memory);
-  // closing the subscription lets the in-flight handler finish and commit before the stores close
-  lc.onShutdown('stop raw-input consumer', () => sub.close());
-  lc.onShutdown('close bus', () => bus.close());
-  lc.onShutdown('close stores', () => core.close());
-  await app.listen(cfg.port, cfg.host);
-  lc.markReady();
-  log.log(`mem-reader consuming raw input; probes on ${await app.getUrl()}`);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  return {
+    modules: [],
+    probe: { health: true, describe: () => ({ embedder: core.embedder.id, ...fine.describe() }) },
+    start: async () => {
+      // a crash between a fine write (or a retirement) and its index writes is finished here, before
+      // consuming; pending extractions are not resumed here: the writer's relay republishes them to this
+      // consumer group (running them locally would bypass the partition order and report no task events)
+      await core.memory
+        .recover({ resumeExtractions: false })
+        .then(({ reindexed }) => {
+          if (reindexed) log.warn(`finished indexing ${reindexed} memories interrupted by a previous crash`);
+        })
+        .catch((err: unknown) => log.warn(`boot recovery failed: ${(err as Error).message}`));
+      const sub = await subscribeRawInput(bus, groupId(cfg, 'mem-reader'), core.memory);
+      // closing the subscription lets the in-flight handler finish and commit before the stores close
+      lc.onShutdown('stop raw-input consumer', () => sub.close());
+      lc.onShutdown('close bus', () => bus.close());
+      lc.onShutdown('close stores', () => core.close());
+    },
+    banner: (url) => `mem-reader consuming raw input; probes on ${url}`,
+  };
 });

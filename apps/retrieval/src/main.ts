@@ -1,52 +1,23 @@
-import { Logger } from '@nestjs/common';
 import { grpcServerOptions, INTERNAL_GRPC_SERVICES, InternalGrpcModule } from '@engram/api-grpc';
+import { bootstrapService } from '@engram/platform';
 import { openCore } from '@engram/runtime';
-import {
-  createServiceApp,
-  createServiceMetrics,
-  loadServiceConfig,
-  ServiceLifecycle,
-  useServiceLogger,
-} from '@engram/platform';
 
 /**
  * Hybrid search as a service: engram.v1.RetrievalService (internal.proto) over gRPC, on the cluster
- * stores (BM25 from OpenSearch, vectors from Milvus, graph from Neo4j, fused and diversified).
+ * stores (BM25 from OpenSearch, vectors from Milvus, graph from Neo4j, fused and diversified). No bus:
+ * its metrics are HTTP latency, errors and the process's.
  */
-async function main(): Promise<void> {
-  const cfg = loadServiceConfig('retrieval', process.env);
-  useServiceLogger(cfg);
-  const log = new Logger('retrieval');
-  const lc = new ServiceLifecycle('retrieval');
-  lc.exitOnSignals(cfg.shutdownTimeoutMs);
+bootstrapService('retrieval', async ({ cfg, lifecycle: lc }) => {
   const core = await openCore(cfg, {});
-  const describe = () => ({
-    embedder: core.embedder.id,
-    dimension: core.embedder.dimension,
-    grpc_port: cfg.grpcPort,
-  });
-  const app = await createServiceApp(
-    cfg,
-    lc,
-    [InternalGrpcModule.register({ memory: core.memory, service: 'retrieval' })],
-    {
-      health: true,
-      describe,
-    },
-    createServiceMetrics(cfg), // no bus: HTTP latency, errors and process metrics
-  );
-  lc.onShutdown('close stores', () => core.close());
   const port = cfg.grpcPort!;
-  app.connectMicroservice(
-    grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['retrieval'] }),
-  );
-  await app.startAllMicroservices();
-  await app.listen(cfg.port, cfg.host);
-  lc.markReady();
-  log.log(`retrieval gRPC on ${cfg.host}:${port}; probes on ${await app.getUrl()}`);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  return {
+    modules: [InternalGrpcModule.register({ memory: core.memory, service: 'retrieval' })],
+    probe: {
+      health: true,
+      describe: () => ({ embedder: core.embedder.id, dimension: core.embedder.dimension, grpc_port: port }),
+    },
+    microservice: grpcServerOptions({ host: cfg.host, port, services: INTERNAL_GRPC_SERVICES['retrieval'] }),
+    start: () => lc.onShutdown('close stores', () => core.close()),
+    banner: (url) => `retrieval gRPC on ${cfg.host}:${port}; probes on ${url}`,
+  };
 });

@@ -7,3 +7,4 @@ export * from './service-metrics';
 export * from './lag-cache';
 export * from './http-body';
 export * from './nest';
+export * from './bootstrap';
