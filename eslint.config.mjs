@@ -1,7 +1,54 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Dependency direction: app -> api -> feature -> ports -> domain; adapters implement ports.
+// Dependency direction: app -> runtime -> (platform, memory-client) -> api -> feature -> ports -> domain;
+// adapters implement ports (with the adapter-support libs they share); contracts (events, gRPC types)
+// are for whatever publishes, consumes or speaks them.
+const D = 'type:domain';
+const C = 'type:contracts';
+const P = 'type:ports';
+const F = 'type:feature';
+const AS = 'type:adapter-support';
+const A = 'type:adapter';
+const API = 'type:api';
+const MC = 'type:memory-client';
+const PL = 'type:platform';
+const RT = 'type:runtime';
+const T = 'type:testing';
+
+/** What each tag's production code may import. */
+const ALLOWED = {
+  [D]: [D],
+  [C]: [D],
+  [P]: [D],
+  [F]: [F, C, P, D],
+  // shared by the adapters of one port (the bus delivery engine)
+  [AS]: [C, P, D],
+  [A]: [AS, C, P, D],
+  // config, lifecycle, probes, logging, metrics, the Nest app and the services' bootstrap
+  [PL]: [A, P, D],
+  [API]: [PL, F, C, P, D],
+  // the gRPC client of the internal services
+  [MC]: [F, C, P, D],
+  // the services' composition: stores, bus, memory core, consumers
+  [RT]: [PL, MC, F, A, C, P, D],
+  [T]: [API, F, A, AS, C, P, D],
+  'type:app': [RT, PL, MC, API, F, A, C, P, D],
+  'type:eval': [F, A, P, D],
+};
+
+const boundaries = (extra = {}, allow = []) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow,
+    depConstraints: Object.entries(ALLOWED).map(([sourceTag, tags]) => ({
+      sourceTag,
+      onlyDependOnLibsWithTags: [...new Set([...tags, ...(extra[sourceTag] ?? []), ...(extra['*'] ?? [])])],
+    })),
+  },
+];
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/.data', 'evaluation/results', 'libs/contracts/src/generated', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
@@ -11,32 +58,34 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:ports', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
-            // shared by adapters of one port (the bus delivery engine): implements, never calls, the port
-            { sourceTag: 'type:adapter-support', onlyDependOnLibsWithTags: ['type:ports', 'type:domain'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:adapter-support', 'type:ports', 'type:domain'] },
-            { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:feature', 'type:ports', 'type:domain'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:ports', 'type:domain', 'type:adapter', 'type:feature'] },
-            // app-support wiring shared by the apps (config, stores, bus, probes, shutdown)
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:runtime', 'type:api', 'type:feature', 'type:adapter', 'type:ports', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:domain', 'type:ports', 'type:adapter', 'type:feature'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(),
     },
   },
   {
-    // Benchmarks drive the apps' composition roots directly, on purpose.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.int-spec.ts', 'libs/testing/**/*.ts', 'evaluation/bench/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
+    // A lib's specs (unit and integration) may also use libs/testing (conformance suites, fixtures,
+    // fake servers) and run on real in-process adapters (embedded stores, hashing embedder, in-process bus).
+    // A client's specs talk to the server it calls (memory-client: the internal gRPC API), the runtime's
+    // flow specs also drive the API and the client they compose with.
+    files: ['libs/*/src/**/*.spec.ts', 'libs/*/test/**/*.int-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ '*': [T, A, AS], [MC]: [API], [RT]: [API] }),
+    },
+  },
+  {
+    // An app's e2e/integration specs are the app's tier, plus libs/testing.
+    files: ['apps/*/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ 'type:app': [T] }) },
+  },
+  {
+    // Benchmarks drive the services' composition roots like an app's tests do: the app's tier plus
+    // libs/testing, and these named app modules (the standalone composition root, the topology launcher).
+    files: ['evaluation/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ 'type:eval': [...ALLOWED['type:app'], T] }, [
+        '../../apps/standalone/src/*',
+        '../../../apps/standalone/src/*',
+        '../../apps/gateway/test/services',
+      ]),
+    },
   },
 ];
