@@ -1,61 +1,16 @@
-import type { MemoryItem as DomainMemoryItem, SourceRef as DomainSourceRef } from '@engram/domain';
 import type { SearchOutcome, TaskRecord } from '@engram/memory-core';
 import type { ScoredMemory as DomainScoredMemory } from '@engram/retrieval';
-import type { MemoryItem, ScoredMemory, SearchResponse, SourceRef, TaskStatus } from '@engram/contracts';
+import {
+  memoryItemToProto,
+  type ScoredMemory,
+  type SearchResponse,
+  type TaskStatus,
+} from '@engram/contracts';
 
-/** Domain objects onto the generated wire types (field names are the same; nulls become absent). */
+/** Search results and task records onto the generated wire types (items through the contracts codec). */
 
-function toSourceRef(s: DomainSourceRef): SourceRef {
-  return {
-    type: s.type,
-    message_id: s.message_id,
-    role: s.role,
-    chat_time: s.chat_time,
-    content: s.content,
-    doc_path: s.doc_path,
-    file_info: s.file_info,
-    image_info: s.image_info,
-    lang: s.lang,
-    index: s.index,
-  };
-}
-
-export function toMemoryItem(m: DomainMemoryItem): MemoryItem {
-  return {
-    id: m.id,
-    tenant_id: m.tenant_id,
-    cube_id: m.cube_id,
-    user_id: m.user_id,
-    session_id: m.session_id,
-    memory: m.memory,
-    key: m.key,
-    tags: m.tags,
-    memory_type: m.memory_type,
-    status: m.status,
-    sources: m.sources.map(toSourceRef),
-    background: m.background,
-    confidence: m.confidence,
-    info: m.info,
-    source: m.source,
-    is_fast: m.is_fast,
-    valid_from: m.valid_from ?? undefined,
-    valid_to: m.valid_to ?? undefined,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-    version: m.version,
-    supersedes: m.supersedes,
-    superseded_by: m.superseded_by ?? undefined,
-    supersede_reason: m.supersede_reason ?? undefined,
-    provenance: {
-      ingest_key: m.provenance.ingest_key,
-      task_id: m.provenance.task_id,
-      extractor: m.provenance.extractor,
-      mode: m.provenance.mode,
-    },
-    preceding_id: m.preceding_id ?? undefined,
-    evolve_to: m.evolve_to ?? [],
-  };
-}
+/** The domain item as its proto message (one codec, in contracts). */
+export const toMemoryItem = memoryItemToProto;
 
 function toScoredMemory(s: DomainScoredMemory): ScoredMemory {
   return {

@@ -1,2 +1,3 @@
 export * from './grpc';
 export * from './kafka';
+export * from './codec/memory-item';

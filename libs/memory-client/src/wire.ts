@@ -1,20 +1,10 @@
-import type {
-  AddRequest,
-  ChatMessage as WireMessage,
-  MemoryItem as WireItem,
-  SearchBucket as WireBucket,
-  SourceRef as WireSource,
+import {
+  memoryItemFromProto,
+  type AddRequest,
+  type ChatMessage as WireMessage,
+  type SearchBucket as WireBucket,
 } from '@engram/contracts';
-import type {
-  ChatMessage,
-  FilterNode,
-  MemoryItem,
-  MemoryStatus,
-  MemoryType,
-  SourceRef,
-  SourceType,
-  SupersedeReason,
-} from '@engram/domain';
+import type { ChatMessage, FilterNode } from '@engram/domain';
 import type { AddCommand } from '@engram/memory-core';
 import type { BucketKind, RecallPath, SearchBucket } from '@engram/retrieval';
 
@@ -71,56 +61,8 @@ export function filterJson(filter: FilterNode | Map<string, FilterNode | null> |
   return JSON.stringify(filterToDict(filter));
 }
 
-function fromWireSource(s: WireSource): SourceRef {
-  const out: SourceRef = { type: s.type as SourceType, message_id: s.message_id };
-  if (s.role !== undefined) out.role = s.role;
-  if (s.chat_time !== undefined) out.chat_time = s.chat_time;
-  if (s.content !== undefined) out.content = s.content;
-  if (s.doc_path !== undefined) out.doc_path = s.doc_path;
-  if (s.file_info !== undefined) out.file_info = s.file_info;
-  if (s.image_info !== undefined) out.image_info = s.image_info;
-  if (s.lang !== undefined) out.lang = s.lang;
-  if (s.index !== undefined) out.index = s.index;
-  return out;
-}
-
-export function fromWireItem(m: WireItem): MemoryItem {
-  const p = m.provenance;
-  return {
-    id: m.id,
-    tenant_id: m.tenant_id,
-    cube_id: m.cube_id,
-    user_id: m.user_id,
-    session_id: m.session_id,
-    memory: m.memory,
-    key: m.key,
-    tags: m.tags,
-    memory_type: m.memory_type as MemoryType,
-    status: m.status as MemoryStatus,
-    sources: m.sources.map(fromWireSource),
-    background: m.background,
-    confidence: m.confidence,
-    info: m.info ?? {},
-    source: m.source,
-    is_fast: m.is_fast,
-    valid_from: m.valid_from ?? null,
-    valid_to: m.valid_to ?? null,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-    version: m.version,
-    supersedes: m.supersedes,
-    superseded_by: m.superseded_by ?? null,
-    supersede_reason: (m.supersede_reason as SupersedeReason | undefined) ?? null,
-    provenance: {
-      ingest_key: p?.ingest_key ?? '',
-      ...(p?.task_id ? { task_id: p.task_id } : {}),
-      ...(p?.extractor ? { extractor: p.extractor } : {}),
-      mode: p?.mode === 'fine' ? 'fine' : 'fast',
-    },
-    preceding_id: m.preceding_id ?? null,
-    ...(m.evolve_to.length ? { evolve_to: m.evolve_to } : {}),
-  };
-}
+/** A memory item from its proto message (one codec, in contracts). */
+export const fromWireItem = memoryItemFromProto;
 
 export function fromWireBucket(b: WireBucket): SearchBucket {
   return {
