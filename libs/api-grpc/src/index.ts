@@ -6,3 +6,4 @@ export * from './errors';
 export * from './tokens';
 export * from './internal/internal.module';
 export { toMemoryItem } from './format';
+export { fromIngestRequest, fromSearchRequest } from './internal/codec';

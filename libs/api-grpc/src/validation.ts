@@ -1,4 +1,4 @@
-import { MEMORY_TYPES, ValidationError } from '@engram/domain';
+import { MEMORY_TYPES, SEARCH_DEFAULTS, ValidationError } from '@engram/domain';
 import { z } from 'zod';
 
 /**
@@ -96,6 +96,20 @@ export const InternalListRules = z.object({
   cube_ids: cubeIds.min(1, 'must name at least one cube'),
   page: int(1, 1_000_000).optional(),
   page_size: int(1, 10_000).optional(),
+});
+
+/** The internal Ingest's command: its shape only (the gateway validated the caller's request). */
+export const InternalIngestRules = z.object({
+  tenant_id: id,
+  user_id: id,
+  cube_ids: cubeIds.min(1, 'must name at least one cube'),
+});
+
+/** The internal Search's command: resolved by the gateway, so only what the core cannot check itself. */
+export const InternalSearchRules = z.object({
+  tenant_id: id,
+  cube_ids: cubeIds.min(1, 'must name at least one cube'),
+  top_k: int(1, SEARCH_DEFAULTS.maxTopK),
 });
 
 export const InternalDeleteRules = z.object({ tenant_id: id, memory_ids: ids, cube_ids: cubeIds });

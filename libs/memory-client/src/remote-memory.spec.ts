@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
-import { ValidationError, parseFilter } from '@engram/domain';
+import { LIMITS, ValidationError, parseFilter } from '@engram/domain';
 import { HashingEmbedder } from '@engram/embedding';
-import { MemoryService, TaskTracker, type SearchCommand } from '@engram/memory-core';
+import { MemoryService, TaskTracker, type AddCommand, type SearchCommand } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { startInternalServers } from '@engram/testing';
 import { freePort } from '@engram/testing';
@@ -156,6 +156,130 @@ describe('RemoteMemory over internal.proto', () => {
     expect((await remote.getMemories({ tenant_id: 't', cube_ids: ['reads'], filter: null })).total).toBe(0);
     // the ingestion service's INVALID_ARGUMENT is the gateway's 400
     await expect(remote.delete(byFilter)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+/**
+ * One add, two shapes: through RemoteMemory (the gateway normalises, the ingestion service writes the
+ * normalised messages as they are) and through a local MemoryService (standalone). Same ids, task id and
+ * stored items, byte for byte.
+ */
+describe('RemoteMemory add is the standalone add', () => {
+  const embedder = new HashingEmbedder();
+  const clock = () => new Date('2026-05-01T12:00:00.000Z');
+  let dirs: string[];
+  let remoteStores: EmbeddedStores;
+  let localStores: EmbeddedStores;
+  let remoteCore: MemoryService;
+  let local: MemoryService;
+  let servers: INestMicroservice[];
+  let remote: RemoteMemory;
+
+  beforeAll(async () => {
+    dirs = [mkdtempSync(join(tmpdir(), 'engram-parity-r-')), mkdtempSync(join(tmpdir(), 'engram-parity-l-'))];
+    remoteStores = await openEmbeddedStores({ dataDir: dirs[0]!, dimension: embedder.dimension });
+    localStores = await openEmbeddedStores({ dataDir: dirs[1]!, dimension: embedder.dimension });
+    const window = { maxTokens: 64, overlapTokens: 8 };
+    remoteCore = new MemoryService({ ...remoteStores, embedder, window, clock });
+    local = new MemoryService({ ...localStores, embedder, window, clock });
+    const ports = { ingestion: await freePort(), retrieval: await freePort() };
+    servers = await startInternalServers(remoteCore, ports);
+    remote = new RemoteMemory(remoteCore.tasks, {
+      ingestion: `127.0.0.1:${ports.ingestion}`,
+      retrieval: `127.0.0.1:${ports.retrieval}`,
+    });
+  });
+  afterAll(async () => {
+    remote.close();
+    for (const s of servers) await s.close();
+    await remoteStores.close();
+    await localStores.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const cases: [string, AddCommand][] = [
+    [
+      'text, images, files and chat_time, without message ids or idempotency key',
+      {
+        tenant_id: 't',
+        user_id: 'u',
+        session_id: 's',
+        cube_ids: ['c1', 'c2'],
+        messages: [
+          {
+            role: 'user',
+            content: 'I adopted a golden retriever named Biscuit.',
+            chat_time: '2026-04-30T09:15:00Z',
+          },
+          {
+            role: 'user',
+            chat_time: 1714467300,
+            content: [
+              { type: 'text', text: 'Here is Biscuit at the beach.' },
+              { type: 'image_url', image_url: { url: 'https://example.com/biscuit.jpg', detail: 'high' } },
+              { type: 'file', file: { filename: 'vet.txt', file_data: 'Biscuit: vaccinated in March.' } },
+              { type: 'file', file: { file_id: 'file-123' } },
+            ],
+          },
+          { role: 'assistant', content: 'What a lovely dog!' },
+        ],
+        custom_tags: ['pets'],
+        info: { app: 'demo', nested: { n: 1, list: [1, 'two', null] } },
+        mode: 'fast',
+        async_mode: 'sync',
+      },
+    ],
+    [
+      'a plain string with an idempotency key and a task id',
+      {
+        tenant_id: 't',
+        user_id: 'u',
+        session_id: 's2',
+        cube_ids: ['c1'],
+        messages: 'I work as a carpenter in Porto.',
+        idempotency_key: 'key-1',
+        task_id: 'task-given',
+        mode: 'fast',
+        async_mode: 'async',
+      },
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, cmd) => {
+    const viaRemote = await remote.add(cmd);
+    const viaLocal = await local.add(cmd);
+    expect(viaRemote).toEqual(viaLocal);
+    const ids = viaLocal.memories.map((m) => m.memory_id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(await remoteCore.getByIds('t', ids)).toEqual(await local.getByIds('t', ids));
+    expect((await remoteCore.getByIds('t', ids)).some((m) => m.sources.some((s) => s.chat_time))).toBe(
+      typeof cmd.messages !== 'string',
+    );
+  });
+
+  it('enforces the size limits on normalised messages at the ingestion service too', async () => {
+    const big = 'x'.repeat(LIMITS.maxMessageChars + 1);
+    const cmd: AddCommand = {
+      tenant_id: 't',
+      user_id: 'u',
+      session_id: 's',
+      cube_ids: ['c1'],
+      messages: [],
+      normalized_messages: [{ message_id: 'm', role: 'user', content: big, parts: [], index: 0 }],
+      mode: 'fast',
+      async_mode: 'sync',
+    };
+    await expect(remoteCore.add(cmd)).rejects.toThrow(/characters; the limit is/);
+    const many = Array.from({ length: LIMITS.maxContentParts + 1 }, () => ({
+      type: 'image_url' as const,
+      url: 'https://example.com/a.png',
+    }));
+    await expect(
+      remoteCore.add({
+        ...cmd,
+        normalized_messages: [{ message_id: 'm', role: 'user', content: 'hi', parts: many, index: 0 }],
+      }),
+    ).rejects.toThrow(/parts; the limit is/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
-import { IngestionServiceClient, RetrievalServiceClient } from '@engram/contracts';
+import { filterToProto, IngestionServiceClient, RetrievalServiceClient } from '@engram/contracts';
 import {
   assertJsonDepth,
   contentHash,
@@ -31,7 +31,7 @@ import {
   type RetryPolicy,
   type UnaryMethod,
 } from './grpc-retry';
-import { filterJson, fromWireBucket, fromWireItem, toWireAdd } from './wire';
+import { fromWireBucket, fromWireItem, toIngestRequest, toSearchRequest } from './wire';
 
 export interface RemoteMemoryOptions {
   /** Budget per call, retries included. */
@@ -97,11 +97,12 @@ export class RemoteMemory implements MemoryApi {
 
   /** IngestionService.Ingest; retried on UNAVAILABLE: memory and task ids are deterministic. */
   private async ingest(cmd: AddCommand, messages: ChatMessage[]): Promise<AddResult> {
-    const r = await this.call('ingestion', this.ingestion.ingest.bind(this.ingestion), this.write, {
-      tenant_id: cmd.tenant_id,
-      request: toWireAdd(cmd, messages),
-      ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
-    });
+    const r = await this.call(
+      'ingestion',
+      this.ingestion.ingest.bind(this.ingestion),
+      this.write,
+      toIngestRequest(cmd, messages),
+    );
     return {
       memories: r.memories.map((m) => ({ ...m, memory_type: m.memory_type as MemoryType })),
       task_id: r.task_id,
@@ -114,24 +115,12 @@ export class RemoteMemory implements MemoryApi {
   async search(cmd: SearchCommand): Promise<SearchOutcome> {
     const started = performance.now();
     if (!cmd.query.trim()) throw new ValidationError('query must not be empty');
-    const r = await this.call('retrieval', this.retrieval.search.bind(this.retrieval), this.read, {
-      tenant_id: cmd.tenant_id,
-      query: cmd.query,
-      cube_ids: cmd.cube_ids,
-      top_k: cmd.top_k,
-      relativity: cmd.relativity,
-      dedup: cmd.dedup,
-      filter_json: filterJson(cmd.filter),
-      ...(cmd.session_id ? { session_id: cmd.session_id } : {}),
-      memory_types: cmd.memory_types ?? [],
-      quotas: {
-        pref: cmd.include_preference ? cmd.pref_top_k : 0,
-        tool: cmd.search_tool_memory ? cmd.tool_mem_top_k : 0,
-        skill: cmd.include_skill_memory ? cmd.skill_mem_top_k : 0,
-      },
-      query_embedding: [],
-      embedder_id: '',
-    });
+    const r = await this.call(
+      'retrieval',
+      this.retrieval.search.bind(this.retrieval),
+      this.read,
+      toSearchRequest(cmd),
+    );
     return { buckets: r.buckets.map(fromWireBucket), took_ms: performance.now() - started };
   }
 
@@ -139,7 +128,7 @@ export class RemoteMemory implements MemoryApi {
     const r = await this.call('retrieval', this.retrieval.list.bind(this.retrieval), this.read, {
       tenant_id: cmd.tenant_id,
       cube_ids: cmd.cube_ids,
-      filter_json: filterJson(cmd.filter),
+      filter: cmd.filter ? filterToProto(cmd.filter) : undefined,
       ...(cmd.page !== undefined ? { page: cmd.page } : {}),
       ...(cmd.page_size !== undefined ? { page_size: cmd.page_size } : {}),
     });
@@ -161,7 +150,7 @@ export class RemoteMemory implements MemoryApi {
     const r = await this.call('ingestion', this.ingestion.delete.bind(this.ingestion), this.write, {
       tenant_id: cmd.tenant_id,
       memory_ids: cmd.kind === 'ids' ? cmd.ids : [],
-      filter_json: cmd.kind === 'filter' ? filterJson(cmd.filter) : '',
+      filter: cmd.kind === 'filter' ? filterToProto(cmd.filter) : undefined,
       cube_ids: cmd.cube_ids ?? [],
     });
     return r.memory_ids;

@@ -1,64 +1,64 @@
 import {
   memoryItemFromProto,
-  type AddRequest,
-  type ChatMessage as WireMessage,
+  messageToProto,
+  searchFilterToProto,
+  type IngestRequest,
+  type RetrievalServiceSearchRequest,
   type SearchBucket as WireBucket,
 } from '@engram/contracts';
-import type { ChatMessage, FilterNode } from '@engram/domain';
-import type { AddCommand } from '@engram/memory-core';
+import type { ChatMessage } from '@engram/domain';
+import type { AddCommand, SearchCommand } from '@engram/memory-core';
 import type { BucketKind, RecallPath, SearchBucket } from '@engram/retrieval';
 
 /**
- * The gateway's commands onto the internal gRPC requests and back. The gateway has validated and
- * normalised the messages (ids assigned), so the ingestion service writes the same ids it would.
+ * The gateway's commands onto the internal gRPC requests (internal.proto) and back: the core's commands
+ * as they are. The gateway has validated and normalised the messages (ids assigned), so the ingestion
+ * service uses them as they are and writes the same ids, keys and task id a standalone add would.
+ * The inverse (decode) is the internal services' (libs/api-grpc/src/internal/codec.ts); the values
+ * themselves (messages, filter trees) go through the one codec in @engram/contracts.
  */
 
-export function toWireMessage(m: ChatMessage): WireMessage {
+/** An add with its messages normalised by the gateway, as IngestionService.Ingest carries it. */
+export function toIngestRequest(cmd: AddCommand, messages: ChatMessage[]): IngestRequest {
   return {
-    role: m.role,
-    content: m.content,
-    parts: m.parts.map((p) =>
-      p.type === 'image_url'
-        ? { image_url: { url: p.url, ...(p.detail !== undefined ? { detail: p.detail } : {}) } }
-        : { file: { file_id: p.file_id, filename: p.filename, file_data: p.file_data } },
-    ),
-    ...(m.chat_time !== undefined ? { chat_time: m.chat_time } : {}),
-    message_id: m.message_id,
+    command: {
+      tenant_id: cmd.tenant_id,
+      user_id: cmd.user_id,
+      session_id: cmd.session_id,
+      cube_ids: cmd.cube_ids,
+      messages: messages.map(messageToProto),
+      ...(cmd.idempotency_key !== undefined ? { idempotency_key: cmd.idempotency_key } : {}),
+      ...(cmd.task_id !== undefined ? { task_id: cmd.task_id } : {}),
+      custom_tags: cmd.custom_tags ?? [],
+      info: cmd.info ?? {},
+      mode: cmd.mode,
+      async_mode: cmd.async_mode,
+    },
   };
 }
 
-export function toWireAdd(cmd: AddCommand, messages: ChatMessage[]): AddRequest {
+/** A search command as RetrievalService.Search carries it: filter tree, quotas and all. */
+export function toSearchRequest(cmd: SearchCommand): RetrievalServiceSearchRequest {
   return {
+    tenant_id: cmd.tenant_id,
     user_id: cmd.user_id,
-    session_id: cmd.session_id,
-    writable_cube_ids: cmd.cube_ids,
-    messages: messages.map(toWireMessage),
-    custom_tags: cmd.custom_tags ?? [],
-    info: cmd.info ?? {},
-    ...(cmd.task_id ? { task_id: cmd.task_id } : {}),
-    mode: cmd.mode,
-    async_mode: cmd.async_mode,
+    query: cmd.query,
+    cube_ids: cmd.cube_ids,
+    top_k: cmd.top_k,
+    relativity: cmd.relativity,
+    dedup: cmd.dedup,
+    ...searchFilterToProto(cmd.filter),
+    ...(cmd.session_id !== undefined ? { session_id: cmd.session_id } : {}),
+    memory_types: cmd.memory_types ?? [],
+    include_preference: cmd.include_preference,
+    pref_top_k: cmd.pref_top_k,
+    search_tool_memory: cmd.search_tool_memory,
+    tool_mem_top_k: cmd.tool_mem_top_k,
+    include_skill_memory: cmd.include_skill_memory,
+    skill_mem_top_k: cmd.skill_mem_top_k,
+    query_embedding: cmd.query_embedding?.vector ?? [],
+    embedder_id: cmd.query_embedding?.embedder_id ?? '',
   };
-}
-
-/** A parsed filter back to the MemOS dict it came from (for `filter_json`). */
-export function filterToDict(node: FilterNode): Record<string, unknown> {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return { [node.kind]: node.children.map(filterToDict) };
-    case 'cmp':
-      return { [node.field]: { [node.op]: node.value } };
-  }
-}
-
-export function filterJson(filter: FilterNode | Map<string, FilterNode | null> | null): string {
-  if (!filter) return '';
-  if (filter instanceof Map) {
-    const dict = Object.fromEntries([...filter].map(([cube, f]) => [cube, f ? filterToDict(f) : {}]));
-    return JSON.stringify(dict);
-  }
-  return JSON.stringify(filterToDict(filter));
 }
 
 /** A memory item from its proto message (one codec, in contracts). */

@@ -1,4 +1,4 @@
-import type { FilterNode, MemoryItem, MemoryType } from '@engram/domain';
+import type { ChatMessage, FilterNode, MemoryItem, MemoryType } from '@engram/domain';
 import type { DedupMode, SearchBucket } from '@engram/retrieval';
 import type { TaskStatus } from './task-tracker';
 
@@ -7,8 +7,13 @@ export interface AddCommand {
   user_id: string;
   session_id: string;
   cube_ids: string[];
-  /** Raw messages as received (validated by the service). */
+  /** Raw messages as received (validated by the service); ignored when `normalized_messages` is given. */
   messages: unknown;
+  /**
+   * The messages already validated and normalised (ids assigned) by a caller in front, e.g. the cluster
+   * gateway: used as they are (their limits checked again), so both sides derive the same ids and keys.
+   */
+  normalized_messages?: ChatMessage[];
   idempotency_key?: string;
   task_id?: string;
   custom_tags?: string[];

@@ -76,6 +76,58 @@ export function normalizeMessages(raw: unknown, seed: string): ChatMessage[] {
   return out;
 }
 
+/**
+ * Checks messages that arrive already normalised (the cluster's internal Ingest: the gateway ran
+ * normalizeMessages): the same limits and rules hold, so an add is refused the same way whichever side
+ * normalised it. Returns them unchanged; nothing is re-derived.
+ */
+export function checkNormalizedMessages(messages: readonly ChatMessage[]): ChatMessage[] {
+  if (messages.length === 0) throw new ValidationError('messages: empty list');
+  const seen = new Set<string>();
+  let requestChars = 0;
+  messages.forEach((m, index) => {
+    const where = `messages[${index}]`;
+    if (!ROLES.includes(m.role)) throw new ValidationError(`${where}.role must be one of ${ROLES.join(', ')}`);
+    if (m.index !== index) throw new ValidationError(`${where}.index must be ${index}`);
+    if (!m.message_id.trim()) throw new ValidationError(`${where}.message_id is empty`);
+    assertSafeText(m.message_id, `${where}.message_id`);
+    if (seen.has(m.message_id)) throw new ValidationError(`${where}.message_id '${m.message_id}' is repeated`);
+    seen.add(m.message_id);
+    // a text part and every image or file were parts of the original content
+    if (m.parts.length + (m.content ? 1 : 0) > LIMITS.maxContentParts) {
+      throw new PayloadTooLargeError(
+        `${where}.content has ${fmt(m.parts.length + 1)} parts; the limit is ${fmt(LIMITS.maxContentParts)}`,
+      );
+    }
+    let chars = m.content.length;
+    assertSize(chars, `${where}.content`, LIMITS.maxMessageChars);
+    assertSafeText(m.content, `${where}.content`);
+    m.parts.forEach((p, i) => {
+      const pw = `${where}.content[${i}]`;
+      if (p.type === 'image_url') {
+        if (!p.url) throw new ValidationError(`${pw}.image_url.url must be a string`);
+        assertSafeText(p.url, `${pw}.image_url.url`);
+        return;
+      }
+      for (const k of ['file_id', 'filename', 'file_data'] as const) {
+        const v = p[k];
+        if (v === undefined) continue;
+        if (k === 'file_data' && !/^(https?:|data:)/i.test(v)) {
+          chars += v.length;
+          assertSize(chars, `${where}.content`, LIMITS.maxMessageChars);
+        }
+        assertSafeText(v, `${pw}.file.${k}`);
+      }
+      if (!p.file_id && !p.file_data) throw new ValidationError(`${pw}.file needs file_data or file_id`);
+    });
+    if (!m.content.trim() && m.parts.length === 0) throw new ValidationError(`${where} has no content`);
+    requestChars += chars;
+    assertSize(requestChars, 'messages (all together)', LIMITS.maxRequestChars);
+    if (m.chat_time !== undefined) normalizeTime(m.chat_time, `${where}.chat_time`);
+  });
+  return [...messages];
+}
+
 /** Text and parts of one message; `chars` counts its text and inline file text against the limits. */
 function normalizeContent(
   content: unknown,

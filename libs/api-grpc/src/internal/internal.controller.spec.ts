@@ -7,6 +7,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
+  filterToProto,
   IngestionServiceClient,
   RetrievalServiceClient,
   type IngestionServiceDeleteRequest,
@@ -17,6 +18,7 @@ import {
   type RetrievalServiceSearchRequest,
   type RetrievalServiceSearchResponse,
 } from '@engram/contracts';
+import { parseFilter } from '@engram/domain';
 import { HashingEmbedder } from '@engram/embedding';
 import { MemoryService } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
@@ -30,6 +32,9 @@ const freePort = () =>
       srv.close(() => resolve(port));
     });
   });
+
+/** A MemOS filter dict as the internal RPCs carry it: the parsed tree. */
+const tree = (dict: Record<string, unknown>) => filterToProto(parseFilter(dict)!);
 
 type Cb<Res> = (err: ServiceError | null, res: Res) => void;
 /** A generated client method (callback form) as a promise. */
@@ -58,13 +63,13 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
     promised<RetrievalServiceListRequest, RetrievalServiceListResponse>((q, cb) => retrieval.list(q, cb), {
       tenant_id: 't',
       cube_ids: ['c1'],
-      filter_json: '',
+      filter: undefined,
       ...r,
     });
   const del = (r: Partial<IngestionServiceDeleteRequest>) =>
     promised<IngestionServiceDeleteRequest, IngestionServiceDeleteResponse>(
       (q, cb) => ingestion.delete(q, cb),
-      { tenant_id: 't', memory_ids: [], filter_json: '', cube_ids: [], ...r },
+      { tenant_id: 't', memory_ids: [], filter: undefined, cube_ids: [], ...r },
     );
   const invalid = async (p: Promise<unknown>, message: string | RegExp) => {
     const err = (await p.then(
@@ -147,10 +152,10 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
       const all = await list({});
       expect(all.total).toBe(3);
       expect(all.memories.map((m) => m.id).sort()).toEqual([ids.s1a, ids.s1b, ids.s2].sort());
-      const s1 = await list({ filter_json: JSON.stringify({ session_id: 's1' }) });
+      const s1 = await list({ filter: tree({ session_id: 's1' }) });
       expect(s1.memories.map((m) => m.id).sort()).toEqual([ids.s1a, ids.s1b].sort());
-      const p1 = await list({ filter_json: '{"session_id": "s1"}', page: 1, page_size: 1 });
-      const p2 = await list({ filter_json: '{"session_id": "s1"}', page: 2, page_size: 1 });
+      const p1 = await list({ filter: tree({ session_id: 's1' }), page: 1, page_size: 1 });
+      const p2 = await list({ filter: tree({ session_id: 's1' }), page: 2, page_size: 1 });
       expect([p1.total, p2.total]).toEqual([2, 2]);
       expect([...p1.memories, ...p2.memories].map((m) => m.id).sort()).toEqual([ids.s1a, ids.s1b].sort());
       expect((await list({ tenant_id: 'other' })).memories.map((m) => m.id)).toEqual([ids.other]);
@@ -159,8 +164,11 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
 
     it('refuses bad input with INVALID_ARGUMENT', async () => {
       await invalid(list({ cube_ids: [] }), /cube_ids/);
-      await invalid(list({ filter_json: '[1]' }), 'filter_json must be a JSON object');
-      await invalid(list({ filter_json: '{"session_id": {"near": 1}}' }), /unknown filter operator/);
+      await invalid(
+        list({ filter: { cmp: { field: 'session_id', op: 'near', value: 1 } } }),
+        /filter.op must be one of/,
+      );
+      await invalid(list({ filter: { and: { children: [{}] } } }), 'filter.and[0] is empty');
       await invalid(list({ page: 0, page_size: 1 }), /page/);
     });
   });
@@ -177,9 +185,14 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
           top_k: 3,
           relativity: 0,
           dedup: 'no',
-          filter_json: '',
+          user_id: 'u',
           memory_types: [],
-          quotas: { pref: 0, tool: 0, skill: 0 },
+          include_preference: false,
+          pref_top_k: 0,
+          search_tool_memory: false,
+          tool_mem_top_k: 0,
+          include_skill_memory: false,
+          skill_mem_top_k: 0,
           query_embedding: [],
           embedder_id: '',
           ...r,
@@ -208,9 +221,9 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
 
   describe('IngestionService.Delete', () => {
     it('refuses bad input with INVALID_ARGUMENT', async () => {
-      await invalid(del({}), 'give memory_ids or a non-empty filter_json');
-      await invalid(del({ memory_ids: [ids.s1a], filter_json: '{"session_id": "s1"}' }), /not both/);
-      await invalid(del({ filter_json: '{"session_id": "s1"}' }), /needs writable_cube_ids/);
+      await invalid(del({}), 'give memory_ids or a non-empty filter');
+      await invalid(del({ memory_ids: [ids.s1a], filter: tree({ session_id: 's1' }) }), /not both/);
+      await invalid(del({ filter: tree({ session_id: 's1' }) }), /needs writable_cube_ids/);
       await invalid(del({ tenant_id: '', memory_ids: [ids.s1a] }), /tenant_id/);
       expect((await getByIds('t', [ids.s1a])).memories).toHaveLength(1); // nothing deleted
     });
@@ -224,7 +237,7 @@ describe('internal gRPC: RetrievalService reads, IngestionService delete', () =>
     });
 
     it('deletes by filter within cubes', async () => {
-      const r = await del({ filter_json: '{"session_id": "s1"}', cube_ids: ['c1'] });
+      const r = await del({ filter: tree({ session_id: 's1' }), cube_ids: ['c1'] });
       expect(r.memory_ids.sort()).toEqual([ids.s1a, ids.s1b].sort());
       expect((await list({})).memories.map((m) => m.id)).toEqual([ids.s2]);
       expect((await list({ tenant_id: 'other' })).total).toBe(1);

@@ -1,32 +1,32 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { MEMORY_TYPES, parseFilter, SEARCH_DEFAULTS, ValidationError, type MemoryType } from '@engram/domain';
-import { parseFilterJson, type DeleteCommand, type MemoryService } from '@engram/memory-core';
-import type { DedupMode } from '@engram/retrieval';
-import type {
-  IngestionServiceDeleteRequest,
-  IngestionServiceDeleteResponse,
-  IngestRequest,
-  IngestResponse,
-  RetrievalServiceGetByIdsRequest,
-  RetrievalServiceGetByIdsResponse,
-  RetrievalServiceListRequest,
-  RetrievalServiceListResponse,
-  RetrievalServiceSearchRequest,
-  RetrievalServiceSearchResponse,
+import { ValidationError } from '@engram/domain';
+import type { DeleteCommand, MemoryService } from '@engram/memory-core';
+import {
+  filterFromProto,
+  type IngestionServiceDeleteRequest,
+  type IngestionServiceDeleteResponse,
+  type IngestRequest,
+  type IngestResponse,
+  type RetrievalServiceGetByIdsRequest,
+  type RetrievalServiceGetByIdsResponse,
+  type RetrievalServiceListRequest,
+  type RetrievalServiceListResponse,
+  type RetrievalServiceSearchRequest,
+  type RetrievalServiceSearchResponse,
 } from '@engram/contracts';
 import { GrpcErrorFilter } from '../errors';
-import { searchFilterOf } from '../filters';
 import { toMemoryItem, toSearchResponse } from '../format';
-import { toAddCommand } from '../requests';
 import { GRPC_MEMORY_SERVICE } from '../tokens';
 import {
-  AddRequestRules,
   check,
   InternalDeleteRules,
   InternalGetByIdsRules,
+  InternalIngestRules,
   InternalListRules,
+  InternalSearchRules,
 } from '../validation';
+import { fromIngestRequest, fromSearchRequest } from './codec';
 
 /** `engram.v1.IngestionService` (internal.proto): the writes (fast write path, delete) for a gateway in front. */
 @Controller()
@@ -36,10 +36,10 @@ export class IngestionGrpcController {
 
   @GrpcMethod('IngestionService', 'Ingest')
   async ingest(req: IngestRequest): Promise<IngestResponse> {
-    if (!req.request) throw new ValidationError('request is required');
-    if (!req.tenant_id) throw new ValidationError('tenant_id is required');
-    check(AddRequestRules, req.request);
-    const r = await this.memory.add(toAddCommand(req.request, req.tenant_id, req.idempotency_key));
+    // the gateway validated the caller's request; here only the command's shape (the core checks the rest)
+    if (!req.command) throw new ValidationError('command is required');
+    check(InternalIngestRules, req.command);
+    const r = await this.memory.add(fromIngestRequest(req));
     return {
       memories: r.memories,
       task_id: r.task_id,
@@ -52,9 +52,8 @@ export class IngestionGrpcController {
   @GrpcMethod('IngestionService', 'Delete')
   async delete(req: IngestionServiceDeleteRequest): Promise<IngestionServiceDeleteResponse> {
     check(InternalDeleteRules, req);
-    const filter = parseFilter(parseFilterJson(req.filter_json));
-    if (req.memory_ids.length && filter)
-      throw new ValidationError('give memory_ids or filter_json, not both');
+    const filter = filterFromProto(req.filter);
+    if (req.memory_ids.length && filter) throw new ValidationError('give memory_ids or filter, not both');
     let cmd: DeleteCommand;
     if (req.memory_ids.length) {
       const cubes = req.cube_ids.length ? { cube_ids: req.cube_ids } : {};
@@ -63,7 +62,7 @@ export class IngestionGrpcController {
       cmd = { tenant_id: req.tenant_id, kind: 'filter', filter, cube_ids: req.cube_ids };
     } else {
       // an empty filter would delete every memory of the cubes
-      throw new ValidationError('give memory_ids or a non-empty filter_json');
+      throw new ValidationError('give memory_ids or a non-empty filter');
     }
     return { memory_ids: await this.memory.delete(cmd) };
   }
@@ -77,32 +76,9 @@ export class RetrievalGrpcController {
 
   @GrpcMethod('RetrievalService', 'Search')
   async search(req: RetrievalServiceSearchRequest): Promise<RetrievalServiceSearchResponse> {
-    if (!req.tenant_id) throw new ValidationError('tenant_id is required');
-    if (!req.cube_ids.length) throw new ValidationError('cube_ids must name at least one cube');
-    const bad = req.memory_types.find((t) => !(MEMORY_TYPES as readonly string[]).includes(t));
-    if (bad) throw new ValidationError(`memory_types: unknown type ${bad}`);
-    // the precomputed query embedding is not used yet: the query is embedded here
-    const outcome = await this.memory.search({
-      tenant_id: req.tenant_id,
-      user_id: '',
-      query: req.query,
-      cube_ids: req.cube_ids,
-      top_k: req.top_k || SEARCH_DEFAULTS.topK,
-      relativity: req.relativity,
-      dedup: (req.dedup || SEARCH_DEFAULTS.dedup) as DedupMode,
-      filter: searchFilterOf({ filter_json: req.filter_json }, req.cube_ids),
-      ...(req.session_id ? { session_id: req.session_id } : {}),
-      ...(req.memory_types.length ? { memory_types: req.memory_types as MemoryType[] } : {}),
-      include_preference: (req.quotas?.pref ?? 0) > 0,
-      pref_top_k: req.quotas?.pref ?? 0,
-      search_tool_memory: (req.quotas?.tool ?? 0) > 0,
-      tool_mem_top_k: req.quotas?.tool ?? 0,
-      include_skill_memory: (req.quotas?.skill ?? 0) > 0,
-      skill_mem_top_k: req.quotas?.skill ?? 0,
-      ...(req.query_embedding.length
-        ? { query_embedding: { vector: req.query_embedding, embedder_id: req.embedder_id } }
-        : {}),
-    });
+    check(InternalSearchRules, req);
+    // the precomputed query embedding is checked against this service's embedder by the core
+    const outcome = await this.memory.search(fromSearchRequest(req));
     const { buckets, took_ms } = toSearchResponse(outcome, '');
     return { buckets, candidates: outcome.candidates ?? 0, took_ms };
   }
@@ -120,7 +96,7 @@ export class RetrievalGrpcController {
     const r = await this.memory.getMemories({
       tenant_id: req.tenant_id,
       cube_ids: req.cube_ids,
-      filter: parseFilter(parseFilterJson(req.filter_json)),
+      filter: filterFromProto(req.filter),
       ...(req.page !== undefined ? { page: req.page } : {}),
       ...(req.page_size !== undefined ? { page_size: req.page_size } : {}),
     });

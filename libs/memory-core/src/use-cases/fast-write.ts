@@ -8,7 +8,7 @@ import {
   type MemoryItem,
 } from '@engram/domain';
 import type { MemoryRecordStore } from '@engram/ports';
-import { normalizeMessages, type WindowOptions } from '@engram/reader';
+import { checkNormalizedMessages, normalizeMessages, type WindowOptions } from '@engram/reader';
 import { toAddedMemory, type AddCommand, type AddedMemory, type AddResult } from '../commands';
 import { buildFastMemoriesSliced } from '../fast-memories';
 import { TAG_EXTRACT_PENDING } from '../fine-pipeline';
@@ -78,8 +78,9 @@ export class FastWrite {
       if (FILTERABLE_FIELDS.has(k))
         throw new ValidationError(`info.${k} collides with a memory field; rename it`);
     }
-    const seed = cmd.idempotency_key ?? contentHash(cmd.messages);
-    const messages = normalizeMessages(cmd.messages, seed);
+    const messages = cmd.normalized_messages
+      ? checkNormalizedMessages(cmd.normalized_messages)
+      : normalizeMessages(cmd.messages, cmd.idempotency_key ?? contentHash(cmd.messages));
     const customTags = cmd.custom_tags ?? [];
     const ingestKey =
       cmd.idempotency_key ??

@@ -18,12 +18,39 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { AddedMemory, AddRequest, MemoryItem, SearchBucket } from "./memory";
+import { Struct, Value } from "../../google/protobuf/struct";
+import { AddedMemory, FilePart, ImageUrl, MemoryItem, SearchBucket } from "./memory";
 
-export interface Quotas {
-  pref: number;
-  tool: number;
-  skill: number;
+/**
+ * A parsed filter (the core's FilterNode): a group of children, or one comparison. Fields are
+ * canonical and operands normalised by the gateway's parse; the receiver uses the tree as it is.
+ */
+export interface FilterNode {
+  and?: FilterGroup | undefined;
+  or?: FilterGroup | undefined;
+  cmp?: FilterComparison | undefined;
+}
+
+export interface FilterGroup {
+  children: FilterNode[];
+}
+
+export interface FilterComparison {
+  /** A memory field or `info.<key>`. */
+  field: string;
+  /** = | gt | gte | lt | lte | in | contains | like */
+  op: string;
+  value: any | undefined;
+}
+
+/** One filter per cube; a cube mapped to an empty FilterNode (no `node` set) has no filter. */
+export interface CubeFilters {
+  filters: { [key: string]: FilterNode };
+}
+
+export interface CubeFilters_FiltersEntry {
+  key: string;
+  value: FilterNode | undefined;
 }
 
 export interface RetrievalServiceSearchRequest {
@@ -34,20 +61,27 @@ export interface RetrievalServiceSearchRequest {
   relativity: number;
   /** no | sim | mmr */
   dedup: string;
-  /** The caller's MemOS filter dict as JSON (global, or `{cube_id: filter}`); empty for none. */
-  filter_json: string;
   session_id?:
     | string
     | undefined;
   /** Empty means every type. */
   memory_types: string[];
-  quotas:
-    | Quotas
-    | undefined;
   /** The query's embedding when the caller already computed it; empty means embed here. */
   query_embedding: number[];
   /** Which embedder made query_embedding (must match the index's). */
   embedder_id: string;
+  user_id: string;
+  global_filter?: FilterNode | undefined;
+  cube_filters?:
+    | CubeFilters
+    | undefined;
+  /** The per-kind quotas as the core's search command has them. */
+  include_preference: boolean;
+  pref_top_k: number;
+  search_tool_memory: boolean;
+  tool_mem_top_k: number;
+  include_skill_memory: boolean;
+  skill_mem_top_k: number;
 }
 
 export interface RetrievalServiceSearchResponse {
@@ -69,8 +103,10 @@ export interface RetrievalServiceGetByIdsResponse {
 export interface RetrievalServiceListRequest {
   tenant_id: string;
   cube_ids: string[];
-  /** One MemOS filter dict as JSON (memory-type restrictions already merged in); empty for none. */
-  filter_json: string;
+  /** Memory-type restrictions already merged in; absent for none. */
+  filter:
+    | FilterNode
+    | undefined;
   /** 1-based; with neither page nor page_size set, every memory is returned. */
   page?: number | undefined;
   page_size?: number | undefined;
@@ -83,13 +119,47 @@ export interface RetrievalServiceListResponse {
 }
 
 export interface IngestRequest {
+  /** The core's add command, its messages already validated and normalised by the gateway. */
+  command: IngestCommand | undefined;
+}
+
+/** The core's AddCommand as it is (default cubes applied, idempotency key resolved). */
+export interface IngestCommand {
   tenant_id: string;
-  /** The caller's add request (default cubes already applied by the gateway). */
-  request:
-    | AddRequest
-    | undefined;
-  /** The idempotency key from the request body or metadata, whichever the gateway resolved. */
+  user_id: string;
+  session_id: string;
+  cube_ids: string[];
+  messages: NormalizedMessage[];
   idempotency_key?: string | undefined;
+  task_id?: string | undefined;
+  custom_tags: string[];
+  info:
+    | { [key: string]: any }
+    | undefined;
+  /** fast | fine */
+  mode: string;
+  /** sync | async */
+  async_mode: string;
+}
+
+/** A message after normalisation (the domain's ChatMessage): its id assigned, text parts joined. */
+export interface NormalizedMessage {
+  message_id: string;
+  /** system | user | assistant | tool */
+  role: string;
+  content: string;
+  /** Images and files, in order. */
+  parts: NormalizedPart[];
+  chat_time?:
+    | string
+    | undefined;
+  /** Position in the request, 0-based. */
+  index: number;
+}
+
+export interface NormalizedPart {
+  image_url?: ImageUrl | undefined;
+  file?: FilePart | undefined;
 }
 
 export interface IngestResponse {
@@ -101,12 +171,13 @@ export interface IngestResponse {
   refused_ids: string[];
 }
 
-/** Exactly one of memory_ids or filter_json (the gateway has already merged file/user/session conditions). */
+/** Exactly one of memory_ids or filter (the gateway has already merged file/user/session conditions). */
 export interface IngestionServiceDeleteRequest {
   tenant_id: string;
   memory_ids: string[];
-  /** One MemOS filter dict as JSON. */
-  filter_json: string;
+  filter:
+    | FilterNode
+    | undefined;
   /** With memory_ids, restricts the deletion to these cubes (empty: any cube); a filter delete needs them. */
   cube_ids: string[];
 }
@@ -115,25 +186,25 @@ export interface IngestionServiceDeleteResponse {
   memory_ids: string[];
 }
 
-function createBaseQuotas(): Quotas {
-  return { pref: 0, tool: 0, skill: 0 };
+function createBaseFilterNode(): FilterNode {
+  return { and: undefined, or: undefined, cmp: undefined };
 }
 
-export const Quotas: MessageFns<Quotas> = {
-  encode(message: Quotas, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.pref !== 0) {
-      writer.uint32(8).int32(message.pref);
+export const FilterNode: MessageFns<FilterNode> = {
+  encode(message: FilterNode, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.and !== undefined) {
+      FilterGroup.encode(message.and, writer.uint32(10).fork()).join();
     }
-    if (message.tool !== 0) {
-      writer.uint32(16).int32(message.tool);
+    if (message.or !== undefined) {
+      FilterGroup.encode(message.or, writer.uint32(18).fork()).join();
     }
-    if (message.skill !== 0) {
-      writer.uint32(24).int32(message.skill);
+    if (message.cmp !== undefined) {
+      FilterComparison.encode(message.cmp, writer.uint32(26).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): Quotas {
+  decode(input: BinaryReader | Uint8Array, length?: number): FilterNode {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -142,32 +213,32 @@ export const Quotas: MessageFns<Quotas> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseQuotas();
+      const message = createBaseFilterNode();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
           case 1: {
-            if (tag !== 8) {
+            if (tag !== 10) {
               break;
             }
 
-            message.pref = reader.int32();
+            message.and = FilterGroup.decode(reader, reader.uint32());
             continue;
           }
           case 2: {
-            if (tag !== 16) {
+            if (tag !== 18) {
               break;
             }
 
-            message.tool = reader.int32();
+            message.or = FilterGroup.decode(reader, reader.uint32());
             continue;
           }
           case 3: {
-            if (tag !== 24) {
+            if (tag !== 26) {
               break;
             }
 
-            message.skill = reader.int32();
+            message.cmp = FilterComparison.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -182,14 +253,285 @@ export const Quotas: MessageFns<Quotas> = {
     }
   },
 
-  create<I extends Exact<DeepPartial<Quotas>, I>>(base?: I): Quotas {
-    return Quotas.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<FilterNode>, I>>(base?: I): FilterNode {
+    return FilterNode.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<Quotas>, I>>(object: I): Quotas {
-    const message = createBaseQuotas();
-    message.pref = object.pref ?? 0;
-    message.tool = object.tool ?? 0;
-    message.skill = object.skill ?? 0;
+  fromPartial<I extends Exact<DeepPartial<FilterNode>, I>>(object: I): FilterNode {
+    const message = createBaseFilterNode();
+    message.and = (object.and !== undefined && object.and !== null) ? FilterGroup.fromPartial(object.and) : undefined;
+    message.or = (object.or !== undefined && object.or !== null) ? FilterGroup.fromPartial(object.or) : undefined;
+    message.cmp = (object.cmp !== undefined && object.cmp !== null)
+      ? FilterComparison.fromPartial(object.cmp)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFilterGroup(): FilterGroup {
+  return { children: [] };
+}
+
+export const FilterGroup: MessageFns<FilterGroup> = {
+  encode(message: FilterGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.children) {
+      FilterNode.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FilterGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFilterGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.children.push(FilterNode.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<FilterGroup>, I>>(base?: I): FilterGroup {
+    return FilterGroup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FilterGroup>, I>>(object: I): FilterGroup {
+    const message = createBaseFilterGroup();
+    message.children = object.children?.map((e) => FilterNode.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFilterComparison(): FilterComparison {
+  return { field: "", op: "", value: undefined };
+}
+
+export const FilterComparison: MessageFns<FilterComparison> = {
+  encode(message: FilterComparison, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.op !== "") {
+      writer.uint32(18).string(message.op);
+    }
+    if (message.value !== undefined) {
+      Value.encode(Value.wrap(message.value), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FilterComparison {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFilterComparison();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.op = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.value = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<FilterComparison>, I>>(base?: I): FilterComparison {
+    return FilterComparison.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FilterComparison>, I>>(object: I): FilterComparison {
+    const message = createBaseFilterComparison();
+    message.field = object.field ?? "";
+    message.op = object.op ?? "";
+    message.value = object.value === undefined ? undefined : object.value;
+    return message;
+  },
+};
+
+function createBaseCubeFilters(): CubeFilters {
+  return { filters: {} };
+}
+
+export const CubeFilters: MessageFns<CubeFilters> = {
+  encode(message: CubeFilters, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.filters).forEach(([key, value]: [string, FilterNode]) => {
+      CubeFilters_FiltersEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CubeFilters {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCubeFilters();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = CubeFilters_FiltersEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.filters[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CubeFilters>, I>>(base?: I): CubeFilters {
+    return CubeFilters.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CubeFilters>, I>>(object: I): CubeFilters {
+    const message = createBaseCubeFilters();
+    message.filters = (globalThis.Object.entries(object.filters ?? {}) as [string, FilterNode][]).reduce(
+      (acc: { [key: string]: FilterNode }, [key, value]: [string, FilterNode]) => {
+        if (value !== undefined) {
+          acc[key] = FilterNode.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseCubeFilters_FiltersEntry(): CubeFilters_FiltersEntry {
+  return { key: "", value: undefined };
+}
+
+export const CubeFilters_FiltersEntry: MessageFns<CubeFilters_FiltersEntry> = {
+  encode(message: CubeFilters_FiltersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      FilterNode.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CubeFilters_FiltersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCubeFilters_FiltersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = FilterNode.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CubeFilters_FiltersEntry>, I>>(base?: I): CubeFilters_FiltersEntry {
+    return CubeFilters_FiltersEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CubeFilters_FiltersEntry>, I>>(object: I): CubeFilters_FiltersEntry {
+    const message = createBaseCubeFilters_FiltersEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? FilterNode.fromPartial(object.value)
+      : undefined;
     return message;
   },
 };
@@ -202,12 +544,19 @@ function createBaseRetrievalServiceSearchRequest(): RetrievalServiceSearchReques
     top_k: 0,
     relativity: 0,
     dedup: "",
-    filter_json: "",
     session_id: undefined,
     memory_types: [],
-    quotas: undefined,
     query_embedding: [],
     embedder_id: "",
+    user_id: "",
+    global_filter: undefined,
+    cube_filters: undefined,
+    include_preference: false,
+    pref_top_k: 0,
+    search_tool_memory: false,
+    tool_mem_top_k: 0,
+    include_skill_memory: false,
+    skill_mem_top_k: 0,
   };
 }
 
@@ -231,17 +580,11 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
     if (message.dedup !== "") {
       writer.uint32(50).string(message.dedup);
     }
-    if (message.filter_json !== "") {
-      writer.uint32(58).string(message.filter_json);
-    }
     if (message.session_id !== undefined) {
       writer.uint32(66).string(message.session_id);
     }
     for (const v of message.memory_types) {
       writer.uint32(74).string(v!);
-    }
-    if (message.quotas !== undefined) {
-      Quotas.encode(message.quotas, writer.uint32(82).fork()).join();
     }
     if (message.query_embedding.length !== 0) {
       writer.uint32(90).fork();
@@ -252,6 +595,33 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
     }
     if (message.embedder_id !== "") {
       writer.uint32(98).string(message.embedder_id);
+    }
+    if (message.user_id !== "") {
+      writer.uint32(106).string(message.user_id);
+    }
+    if (message.global_filter !== undefined) {
+      FilterNode.encode(message.global_filter, writer.uint32(114).fork()).join();
+    }
+    if (message.cube_filters !== undefined) {
+      CubeFilters.encode(message.cube_filters, writer.uint32(122).fork()).join();
+    }
+    if (message.include_preference !== false) {
+      writer.uint32(128).bool(message.include_preference);
+    }
+    if (message.pref_top_k !== 0) {
+      writer.uint32(136).int32(message.pref_top_k);
+    }
+    if (message.search_tool_memory !== false) {
+      writer.uint32(144).bool(message.search_tool_memory);
+    }
+    if (message.tool_mem_top_k !== 0) {
+      writer.uint32(152).int32(message.tool_mem_top_k);
+    }
+    if (message.include_skill_memory !== false) {
+      writer.uint32(160).bool(message.include_skill_memory);
+    }
+    if (message.skill_mem_top_k !== 0) {
+      writer.uint32(168).int32(message.skill_mem_top_k);
     }
     return writer;
   },
@@ -317,14 +687,6 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
             message.dedup = reader.string();
             continue;
           }
-          case 7: {
-            if (tag !== 58) {
-              break;
-            }
-
-            message.filter_json = reader.string();
-            continue;
-          }
           case 8: {
             if (tag !== 66) {
               break;
@@ -339,14 +701,6 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
             }
 
             message.memory_types.push(reader.string());
-            continue;
-          }
-          case 10: {
-            if (tag !== 82) {
-              break;
-            }
-
-            message.quotas = Quotas.decode(reader, reader.uint32());
             continue;
           }
           case 11: {
@@ -375,6 +729,78 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
             message.embedder_id = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.user_id = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.global_filter = FilterNode.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.cube_filters = CubeFilters.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.include_preference = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.pref_top_k = reader.int32();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.search_tool_memory = reader.bool();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.tool_mem_top_k = reader.int32();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.include_skill_memory = reader.bool();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.skill_mem_top_k = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -400,14 +826,23 @@ export const RetrievalServiceSearchRequest: MessageFns<RetrievalServiceSearchReq
     message.top_k = object.top_k ?? 0;
     message.relativity = object.relativity ?? 0;
     message.dedup = object.dedup ?? "";
-    message.filter_json = object.filter_json ?? "";
     message.session_id = object.session_id ?? undefined;
     message.memory_types = object.memory_types?.map((e) => e) || [];
-    message.quotas = (object.quotas !== undefined && object.quotas !== null)
-      ? Quotas.fromPartial(object.quotas)
-      : undefined;
     message.query_embedding = object.query_embedding?.map((e) => e) || [];
     message.embedder_id = object.embedder_id ?? "";
+    message.user_id = object.user_id ?? "";
+    message.global_filter = (object.global_filter !== undefined && object.global_filter !== null)
+      ? FilterNode.fromPartial(object.global_filter)
+      : undefined;
+    message.cube_filters = (object.cube_filters !== undefined && object.cube_filters !== null)
+      ? CubeFilters.fromPartial(object.cube_filters)
+      : undefined;
+    message.include_preference = object.include_preference ?? false;
+    message.pref_top_k = object.pref_top_k ?? 0;
+    message.search_tool_memory = object.search_tool_memory ?? false;
+    message.tool_mem_top_k = object.tool_mem_top_k ?? 0;
+    message.include_skill_memory = object.include_skill_memory ?? false;
+    message.skill_mem_top_k = object.skill_mem_top_k ?? 0;
     return message;
   },
 };
@@ -622,7 +1057,7 @@ export const RetrievalServiceGetByIdsResponse: MessageFns<RetrievalServiceGetByI
 };
 
 function createBaseRetrievalServiceListRequest(): RetrievalServiceListRequest {
-  return { tenant_id: "", cube_ids: [], filter_json: "", page: undefined, page_size: undefined };
+  return { tenant_id: "", cube_ids: [], filter: undefined, page: undefined, page_size: undefined };
 }
 
 export const RetrievalServiceListRequest: MessageFns<RetrievalServiceListRequest> = {
@@ -633,8 +1068,8 @@ export const RetrievalServiceListRequest: MessageFns<RetrievalServiceListRequest
     for (const v of message.cube_ids) {
       writer.uint32(18).string(v!);
     }
-    if (message.filter_json !== "") {
-      writer.uint32(26).string(message.filter_json);
+    if (message.filter !== undefined) {
+      FilterNode.encode(message.filter, writer.uint32(50).fork()).join();
     }
     if (message.page !== undefined) {
       writer.uint32(32).int32(message.page);
@@ -674,12 +1109,12 @@ export const RetrievalServiceListRequest: MessageFns<RetrievalServiceListRequest
             message.cube_ids.push(reader.string());
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
+          case 6: {
+            if (tag !== 50) {
               break;
             }
 
-            message.filter_json = reader.string();
+            message.filter = FilterNode.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -717,7 +1152,9 @@ export const RetrievalServiceListRequest: MessageFns<RetrievalServiceListRequest
     const message = createBaseRetrievalServiceListRequest();
     message.tenant_id = object.tenant_id ?? "";
     message.cube_ids = object.cube_ids?.map((e) => e) || [];
-    message.filter_json = object.filter_json ?? "";
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? FilterNode.fromPartial(object.filter)
+      : undefined;
     message.page = object.page ?? undefined;
     message.page_size = object.page_size ?? undefined;
     return message;
@@ -792,19 +1229,13 @@ export const RetrievalServiceListResponse: MessageFns<RetrievalServiceListRespon
 };
 
 function createBaseIngestRequest(): IngestRequest {
-  return { tenant_id: "", request: undefined, idempotency_key: undefined };
+  return { command: undefined };
 }
 
 export const IngestRequest: MessageFns<IngestRequest> = {
   encode(message: IngestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.tenant_id !== "") {
-      writer.uint32(10).string(message.tenant_id);
-    }
-    if (message.request !== undefined) {
-      AddRequest.encode(message.request, writer.uint32(18).fork()).join();
-    }
-    if (message.idempotency_key !== undefined) {
-      writer.uint32(26).string(message.idempotency_key);
+    if (message.command !== undefined) {
+      IngestCommand.encode(message.command, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -822,28 +1253,12 @@ export const IngestRequest: MessageFns<IngestRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            message.tenant_id = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.request = AddRequest.decode(reader, reader.uint32());
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.idempotency_key = reader.string();
+            message.command = IngestCommand.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -863,11 +1278,380 @@ export const IngestRequest: MessageFns<IngestRequest> = {
   },
   fromPartial<I extends Exact<DeepPartial<IngestRequest>, I>>(object: I): IngestRequest {
     const message = createBaseIngestRequest();
-    message.tenant_id = object.tenant_id ?? "";
-    message.request = (object.request !== undefined && object.request !== null)
-      ? AddRequest.fromPartial(object.request)
+    message.command = (object.command !== undefined && object.command !== null)
+      ? IngestCommand.fromPartial(object.command)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseIngestCommand(): IngestCommand {
+  return {
+    tenant_id: "",
+    user_id: "",
+    session_id: "",
+    cube_ids: [],
+    messages: [],
+    idempotency_key: undefined,
+    task_id: undefined,
+    custom_tags: [],
+    info: undefined,
+    mode: "",
+    async_mode: "",
+  };
+}
+
+export const IngestCommand: MessageFns<IngestCommand> = {
+  encode(message: IngestCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant_id !== "") {
+      writer.uint32(10).string(message.tenant_id);
+    }
+    if (message.user_id !== "") {
+      writer.uint32(18).string(message.user_id);
+    }
+    if (message.session_id !== "") {
+      writer.uint32(26).string(message.session_id);
+    }
+    for (const v of message.cube_ids) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.messages) {
+      NormalizedMessage.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.idempotency_key !== undefined) {
+      writer.uint32(50).string(message.idempotency_key);
+    }
+    if (message.task_id !== undefined) {
+      writer.uint32(58).string(message.task_id);
+    }
+    for (const v of message.custom_tags) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.info !== undefined) {
+      Struct.encode(Struct.wrap(message.info), writer.uint32(74).fork()).join();
+    }
+    if (message.mode !== "") {
+      writer.uint32(82).string(message.mode);
+    }
+    if (message.async_mode !== "") {
+      writer.uint32(90).string(message.async_mode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIngestCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user_id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.session_id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cube_ids.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.messages.push(NormalizedMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.idempotency_key = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.task_id = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.custom_tags.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.info = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.async_mode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IngestCommand>, I>>(base?: I): IngestCommand {
+    return IngestCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IngestCommand>, I>>(object: I): IngestCommand {
+    const message = createBaseIngestCommand();
+    message.tenant_id = object.tenant_id ?? "";
+    message.user_id = object.user_id ?? "";
+    message.session_id = object.session_id ?? "";
+    message.cube_ids = object.cube_ids?.map((e) => e) || [];
+    message.messages = object.messages?.map((e) => NormalizedMessage.fromPartial(e)) || [];
     message.idempotency_key = object.idempotency_key ?? undefined;
+    message.task_id = object.task_id ?? undefined;
+    message.custom_tags = object.custom_tags?.map((e) => e) || [];
+    message.info = object.info ?? undefined;
+    message.mode = object.mode ?? "";
+    message.async_mode = object.async_mode ?? "";
+    return message;
+  },
+};
+
+function createBaseNormalizedMessage(): NormalizedMessage {
+  return { message_id: "", role: "", content: "", parts: [], chat_time: undefined, index: 0 };
+}
+
+export const NormalizedMessage: MessageFns<NormalizedMessage> = {
+  encode(message: NormalizedMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message_id !== "") {
+      writer.uint32(10).string(message.message_id);
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    if (message.content !== "") {
+      writer.uint32(26).string(message.content);
+    }
+    for (const v of message.parts) {
+      NormalizedPart.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.chat_time !== undefined) {
+      writer.uint32(42).string(message.chat_time);
+    }
+    if (message.index !== 0) {
+      writer.uint32(48).int32(message.index);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NormalizedMessage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNormalizedMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.content = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.parts.push(NormalizedPart.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.chat_time = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.index = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NormalizedMessage>, I>>(base?: I): NormalizedMessage {
+    return NormalizedMessage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NormalizedMessage>, I>>(object: I): NormalizedMessage {
+    const message = createBaseNormalizedMessage();
+    message.message_id = object.message_id ?? "";
+    message.role = object.role ?? "";
+    message.content = object.content ?? "";
+    message.parts = object.parts?.map((e) => NormalizedPart.fromPartial(e)) || [];
+    message.chat_time = object.chat_time ?? undefined;
+    message.index = object.index ?? 0;
+    return message;
+  },
+};
+
+function createBaseNormalizedPart(): NormalizedPart {
+  return { image_url: undefined, file: undefined };
+}
+
+export const NormalizedPart: MessageFns<NormalizedPart> = {
+  encode(message: NormalizedPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.image_url !== undefined) {
+      ImageUrl.encode(message.image_url, writer.uint32(10).fork()).join();
+    }
+    if (message.file !== undefined) {
+      FilePart.encode(message.file, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NormalizedPart {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNormalizedPart();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.image_url = ImageUrl.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.file = FilePart.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NormalizedPart>, I>>(base?: I): NormalizedPart {
+    return NormalizedPart.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NormalizedPart>, I>>(object: I): NormalizedPart {
+    const message = createBaseNormalizedPart();
+    message.image_url = (object.image_url !== undefined && object.image_url !== null)
+      ? ImageUrl.fromPartial(object.image_url)
+      : undefined;
+    message.file = (object.file !== undefined && object.file !== null) ? FilePart.fromPartial(object.file) : undefined;
     return message;
   },
 };
@@ -976,7 +1760,7 @@ export const IngestResponse: MessageFns<IngestResponse> = {
 };
 
 function createBaseIngestionServiceDeleteRequest(): IngestionServiceDeleteRequest {
-  return { tenant_id: "", memory_ids: [], filter_json: "", cube_ids: [] };
+  return { tenant_id: "", memory_ids: [], filter: undefined, cube_ids: [] };
 }
 
 export const IngestionServiceDeleteRequest: MessageFns<IngestionServiceDeleteRequest> = {
@@ -987,8 +1771,8 @@ export const IngestionServiceDeleteRequest: MessageFns<IngestionServiceDeleteReq
     for (const v of message.memory_ids) {
       writer.uint32(18).string(v!);
     }
-    if (message.filter_json !== "") {
-      writer.uint32(26).string(message.filter_json);
+    if (message.filter !== undefined) {
+      FilterNode.encode(message.filter, writer.uint32(42).fork()).join();
     }
     for (const v of message.cube_ids) {
       writer.uint32(34).string(v!);
@@ -1025,12 +1809,12 @@ export const IngestionServiceDeleteRequest: MessageFns<IngestionServiceDeleteReq
             message.memory_ids.push(reader.string());
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
+          case 5: {
+            if (tag !== 42) {
               break;
             }
 
-            message.filter_json = reader.string();
+            message.filter = FilterNode.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -1062,7 +1846,9 @@ export const IngestionServiceDeleteRequest: MessageFns<IngestionServiceDeleteReq
     const message = createBaseIngestionServiceDeleteRequest();
     message.tenant_id = object.tenant_id ?? "";
     message.memory_ids = object.memory_ids?.map((e) => e) || [];
-    message.filter_json = object.filter_json ?? "";
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? FilterNode.fromPartial(object.filter)
+      : undefined;
     message.cube_ids = object.cube_ids?.map((e) => e) || [];
     return message;
   },
