@@ -107,7 +107,7 @@ describe('RemoteMemory over internal.proto', () => {
     expect(await memory.getByIds('t', ids)).toEqual([]);
   });
 
-  it('bad input is a validation error at the gateway, before any call', async () => {
+  it('bad input is a validation error: an add at the gateway, a blank query from the retrieval core', async () => {
     await expect(
       remote.add({
         tenant_id: 't',
@@ -119,7 +119,7 @@ describe('RemoteMemory over internal.proto', () => {
         async_mode: 'sync',
       }),
     ).rejects.toBeInstanceOf(ValidationError);
-    await expect(remote.search(search('  '))).rejects.toBeInstanceOf(ValidationError);
+    await expect(remote.search(search('  '))).rejects.toThrow(new ValidationError('query must not be empty'));
   });
 
   it('gets, lists and deletes through retrieval and ingestion, as the local core would', async () => {

@@ -114,7 +114,6 @@ export class RemoteMemory implements MemoryApi {
 
   async search(cmd: SearchCommand): Promise<SearchOutcome> {
     const started = performance.now();
-    if (!cmd.query.trim()) throw new ValidationError('query must not be empty');
     const r = await this.call(
       'retrieval',
       this.retrieval.search.bind(this.retrieval),
