@@ -1,14 +1,7 @@
-import {
-  assertSafeJsonText,
-  assertSafeText,
-  MEMORY_TYPES,
-  SEARCH_DEFAULTS,
-  ValidationError,
-  type FilterNode,
-  type MemoryType,
-} from '@engram/domain';
+import { assertSafeJsonText, assertSafeText, SEARCH_DEFAULTS, type FilterNode } from '@engram/domain';
 import {
   allOf,
+  resolveSearchMemoryTypes,
   toDeleteCommand as toSharedDeleteCommand,
   type AddCommand,
   type DeleteCommand,
@@ -102,14 +95,7 @@ export function toAddCommand(r: AddRequest, tenant: string, idempotencyKey: stri
 export function toSearchCommand(r: SearchRequest, tenant: string): SearchCommand {
   assertSafeFields({ user_id: r.user_id, session_id: r.session_id, readable_cube_ids: r.readable_cube_ids });
   const cubes = uniq(r.readable_cube_ids.length ? r.readable_cube_ids : [r.user_id]);
-  let memoryTypes: MemoryType[] | undefined;
-  if (r.search_memory_type && r.search_memory_type !== 'All') {
-    const wanted = r.search_memory_type === 'AllSummaryMemory' ? 'LongTermMemory' : r.search_memory_type;
-    if (!(MEMORY_TYPES as readonly string[]).includes(wanted)) {
-      throw new ValidationError(`search_memory_type must be All or one of ${MEMORY_TYPES.join(', ')}`);
-    }
-    memoryTypes = [wanted as MemoryType];
-  }
+  const memoryTypes = resolveSearchMemoryTypes(r.search_memory_type);
   return {
     tenant_id: tenant,
     user_id: r.user_id,

@@ -12,3 +12,4 @@ export * from './filter-rules';
 export * from './delete-rules';
 export * from './dispatch-relay';
 export * from './use-cases';
+export * from './search-rules';

@@ -1,5 +1,9 @@
-import { ValidationError, MEMORY_TYPES, type MemoryType } from '@engram/domain';
-import { resolveSearchFilter, type AddCommand, type SearchCommand } from '@engram/memory-core';
+import {
+  resolveSearchFilter,
+  resolveSearchMemoryTypes,
+  type AddCommand,
+  type SearchCommand,
+} from '@engram/memory-core';
 import type { AddRequest, SearchRequest } from './schemas';
 
 /** Maps the MemOS add request onto the core's command, honouring deprecated aliases. */
@@ -31,14 +35,7 @@ export const resolveFilter = resolveSearchFilter;
 
 export function toSearchCommand(b: SearchRequest, tenant: string): SearchCommand {
   const cubes = [...new Set(b.readable_cube_ids?.length ? b.readable_cube_ids : [b.mem_cube_id ?? b.user_id])];
-  let memoryTypes: MemoryType[] | undefined;
-  if (b.search_memory_type && b.search_memory_type !== 'All') {
-    const wanted = b.search_memory_type === 'AllSummaryMemory' ? 'LongTermMemory' : b.search_memory_type;
-    if (!(MEMORY_TYPES as readonly string[]).includes(wanted)) {
-      throw new ValidationError(`search_memory_type must be All or one of ${MEMORY_TYPES.join(', ')}`);
-    }
-    memoryTypes = [wanted as MemoryType];
-  }
+  const memoryTypes = resolveSearchMemoryTypes(b.search_memory_type);
   return {
     tenant_id: tenant,
     user_id: b.user_id,
