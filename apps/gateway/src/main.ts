@@ -1,5 +1,5 @@
-import { GatewayModule, mountOpenApi } from '@engram/api-rest';
-import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
+import { RestApiModule, mountOpenApi } from '@engram/api-rest';
+import { GrpcApiModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
 import { TaskTracker, type MemoryApi } from '@engram/memory-core';
 import { RemoteMemory } from '@engram/memory-client';
 import { bootstrapService, VERSION } from '@engram/platform';
@@ -43,12 +43,12 @@ bootstrapService('gateway', async ({ cfg, log, lifecycle: lc, metrics }) => {
   metrics.watch({ bus, tasks: () => memory.tasks.totals() });
   return {
     modules: [
-      GatewayModule.register({
+      RestApiModule.register({
         memory,
         options: { service: 'engram-gateway', version: VERSION, defaultTenant: cfg.defaultTenant, describe },
       }),
       ...(cfg.grpcPort
-        ? [GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
+        ? [GrpcApiModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } })]
         : []),
     ],
     probe: { health: false, describe },

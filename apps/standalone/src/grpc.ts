@@ -1,5 +1,5 @@
 import { type DynamicModule, type INestApplication, Logger, Module } from '@nestjs/common';
-import { GrpcGatewayModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
+import { GrpcApiModule, grpcServerOptions, MEMORY_GRPC_SERVICES } from '@engram/api-grpc';
 import type { MemoryService } from '@engram/memory-core';
 import type { StandaloneConfig } from './config';
 
@@ -9,7 +9,7 @@ class StandaloneModule {}
 /** The HTTP modules alone, or with the gRPC gateway beside them when a gRPC port is configured. */
 export function withGrpc(cfg: StandaloneConfig, memory: MemoryService, http: DynamicModule): DynamicModule {
   if (cfg.grpcPort === undefined) return http;
-  const grpc = GrpcGatewayModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } });
+  const grpc = GrpcApiModule.register({ memory, options: { defaultTenant: cfg.defaultTenant } });
   return { module: StandaloneModule, imports: [http, grpc] };
 }
 

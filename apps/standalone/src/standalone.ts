@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayModule, mountOpenApi } from '@engram/api-rest';
+import { RestApiModule, mountOpenApi } from '@engram/api-rest';
 import { MemoryService } from '@engram/memory-core';
 import { MetricsModule } from '@engram/observability';
 import type { Embedder } from '@engram/ports';
@@ -61,7 +61,7 @@ export async function createStandaloneApp(
   if (resumed) log.warn(`resuming fine extraction for ${resumed} raw memories left pending by a previous run`);
 
   const app = await NestFactory.create<NestExpressApplication>(
-    MetricsModule.around(withGrpc(cfg, memory, GatewayModule.register({
+    MetricsModule.around(withGrpc(cfg, memory, RestApiModule.register({
       memory,
       options: {
         service: 'engram',

@@ -1,4 +1,4 @@
-export * from './grpc-gateway.module';
+export * from './grpc-api.module';
 export * from './health/health.module';
 export * from './health/health-registry';
 export * from './server-options';

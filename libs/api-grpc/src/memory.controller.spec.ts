@@ -28,7 +28,7 @@ import {
 } from '@engram/domain';
 import { TaskTracker, type AddResult, type MemoryApi } from '@engram/memory-core';
 import { GrpcErrorFilter, type GrpcError } from './errors';
-import { GrpcGatewayModule } from './grpc-gateway.module';
+import { GrpcApiModule } from './grpc-api.module';
 import { MemoryGrpcController } from './memory.controller';
 import { grpcServerOptions, MEMORY_GRPC_SERVICES } from './server-options';
 
@@ -131,7 +131,7 @@ describe('MemoryGrpcController over a stubbed memory core', () => {
   beforeAll(async () => {
     memory = stubMemory();
     ctx = await NestFactory.createApplicationContext(
-      GrpcGatewayModule.register({ memory, options: { defaultTenant: DEFAULT_TENANT } }),
+      GrpcApiModule.register({ memory, options: { defaultTenant: DEFAULT_TENANT } }),
       { logger: false },
     );
     ctl = ctx.get(MemoryGrpcController);
@@ -637,7 +637,7 @@ describe('MemoryService over the wire (generated client)', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = await NestFactory.createMicroservice(
-      GrpcGatewayModule.register({ memory, options: { defaultTenant: DEFAULT_TENANT } }),
+      GrpcApiModule.register({ memory, options: { defaultTenant: DEFAULT_TENANT } }),
       { ...grpcServerOptions({ host: '127.0.0.1', port, services: MEMORY_GRPC_SERVICES }), logger: false },
     );
     await server.listen();

@@ -1,4 +1,4 @@
-export * from './gateway.module';
+export * from './rest-api.module';
 export * from './tokens';
 export * from './openapi';
 export * from './scheduler/scheduler.module';

@@ -6,12 +6,12 @@ import request from 'supertest';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, type MemoryItem } from '@engram/domain';
 import { TaskTracker, type AddResult, type MemoryApi } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { GatewayModule } from '../gateway.module';
+import { RestApiModule } from '../rest-api.module';
 import { useJsonBody } from '../http/body';
 
 /**
  * The hosted-MemOS-style routes (`/add/message`, `/search/memory`, `/get/memory`, `/delete/memory`) as
- * the apps serve them (gateway module, envelope error filter, `useJsonBody`), over a stubbed memory core
+ * the apps serve them (REST API module, envelope error filter, `useJsonBody`), over a stubbed memory core
  * that records the commands it receives.
  */
 
@@ -105,7 +105,7 @@ describe('CloudController (hosted-MemOS routes) over a stubbed memory core', () 
   beforeAll(async () => {
     memory = stubMemory();
     const nest = await NestFactory.create<NestExpressApplication>(
-      GatewayModule.register({
+      RestApiModule.register({
         memory,
         options: { service: 'engram', version: 'test', defaultTenant: DEFAULT_TENANT, describe: () => ({}) },
       }),

@@ -12,11 +12,11 @@ import {
 } from '@engram/domain';
 import { TaskTracker, type AddResult, type MemoryApi, type SearchOutcome } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { GatewayModule } from '../gateway.module';
+import { RestApiModule } from '../rest-api.module';
 import { useJsonBody } from '../http/body';
 
 /**
- * The `/product/*` memory routes as the apps serve them (the gateway module with its envelope error
+ * The `/product/*` memory routes as the apps serve them (the REST API module with its envelope error
  * filter, the JSON body parser of `useJsonBody`), over a stubbed memory core that records the commands
  * it receives: what each MemOS request becomes, how each result is answered, and every error status.
  */
@@ -97,7 +97,7 @@ describe('ProductController (/product/*) over a stubbed memory core', () => {
   beforeAll(async () => {
     memory = stubMemory();
     const nest = await NestFactory.create<NestExpressApplication>(
-      GatewayModule.register({
+      RestApiModule.register({
         memory,
         options: { service: 'engram', version: 'test', defaultTenant: DEFAULT_TENANT, describe: () => ({}) },
       }),

@@ -10,7 +10,7 @@ import { SchedulerController } from './scheduler.controller';
 /*
  * The scheduler's REST routes (MemOS `/product/scheduler/*` and the dead letters). They live here, at
  * the REST edge, not in libs/scheduler: they share the envelope, error filter, tenant header and
- * OpenAPI with the rest of the API, and the gateway serves the status routes too (GatewayModule). What
+ * OpenAPI with the rest of the API, and the gateway serves the status routes too (RestApiModule). What
  * they answer is the scheduler feature's (task views, DeadLetterApi).
  */
 

@@ -14,10 +14,10 @@ import {
  * module next to their HTTP modules, and connect a gRPC server with `grpcServerOptions`.
  */
 @Module({})
-export class GrpcGatewayModule {
+export class GrpcApiModule {
   static register(deps: { memory: MemoryApi; options: GrpcGatewayOptions }): DynamicModule {
     return {
-      module: GrpcGatewayModule,
+      module: GrpcApiModule,
       imports: [GrpcHealthModule.register({ services: [MEMORY_SERVICE_NAME] })],
       controllers: [MemoryGrpcController],
       providers: [

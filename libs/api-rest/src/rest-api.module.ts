@@ -19,7 +19,7 @@ import {
  * cloud-style routes, `/health`. Apps bind the service.
  */
 @Module({})
-export class GatewayModule {
+export class RestApiModule {
   static register(deps: { memory: MemoryApi; options: GatewayOptions }): DynamicModule {
     const providers: Provider[] = [
       { provide: MEMORY_SERVICE, useValue: deps.memory },
@@ -29,7 +29,7 @@ export class GatewayModule {
       { provide: APP_FILTER, useClass: EnvelopeErrorFilter },
     ];
     return {
-      module: GatewayModule,
+      module: RestApiModule,
       controllers: [ProductController, SchedulerController, CloudController, HealthController],
       providers,
     };
