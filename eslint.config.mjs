@@ -32,7 +32,7 @@ const ALLOWED = {
   [MC]: [F, C, P, D],
   // the services' composition: stores, bus, memory core, consumers
   [RT]: [PL, MC, F, A, C, P, D],
-  [T]: [API, F, A, AS, C, P, D],
+  [T]: [PL, API, F, A, AS, C, P, D],
   'type:app': [RT, PL, MC, API, F, A, C, P, D],
   'type:eval': [F, A, P, D],
 };

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
 import { Logger, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
@@ -26,7 +25,8 @@ import {
   type FilterNode,
   type MemoryItem,
 } from '@engram/domain';
-import { TaskTracker, type AddResult, type MemoryApi } from '@engram/memory-core';
+import type { AddResult } from '@engram/memory-core';
+import { coreCalls, freePort, resetCore, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 import { GrpcErrorFilter, type GrpcError } from './errors';
 import { GrpcApiModule } from './grpc-api.module';
 import { MemoryGrpcController } from './memory.controller';
@@ -69,18 +69,6 @@ function item(over: Partial<MemoryItem> & { id: string; memory: string }): Memor
   };
 }
 
-/** A jest-mocked memory core: each use case a mock, so a spec sees the exact command it was given. */
-function stubMemory() {
-  return {
-    add: jest.fn<ReturnType<MemoryApi['add']>, Parameters<MemoryApi['add']>>(),
-    search: jest.fn<ReturnType<MemoryApi['search']>, Parameters<MemoryApi['search']>>(),
-    getMemories: jest.fn<ReturnType<MemoryApi['getMemories']>, Parameters<MemoryApi['getMemories']>>(),
-    getByIds: jest.fn<ReturnType<MemoryApi['getByIds']>, Parameters<MemoryApi['getByIds']>>(),
-    delete: jest.fn<ReturnType<MemoryApi['delete']>, Parameters<MemoryApi['delete']>>(),
-    tasks: new TaskTracker(),
-  } satisfies MemoryApi;
-}
-
 const ADDED: AddResult = {
   memories: [{ memory: 'user: I have a dog', memory_id: 'mem-1', memory_type: 'LongTermMemory', cube_id: 'u1' }],
   task_id: 'task-1',
@@ -112,24 +100,18 @@ async function statusOf(call: () => unknown): Promise<GrpcError> {
 describe('MemoryGrpcController over a stubbed memory core', () => {
   let ctx: INestApplicationContext;
   let ctl: MemoryGrpcController;
-  let memory: ReturnType<typeof stubMemory>;
-  const coreCalls = () =>
-    memory.add.mock.calls.length +
-    memory.search.mock.calls.length +
-    memory.getMemories.mock.calls.length +
-    memory.getByIds.mock.calls.length +
-    memory.delete.mock.calls.length;
+  let memory: StubMemoryApi;
   /** INVALID_ARGUMENT with `message`, the core never reached. */
   const invalid = async (call: () => unknown, message: string | RegExp) => {
     const e = await statusOf(call);
     expect(e.code).toBe(status.INVALID_ARGUMENT);
     if (typeof message === 'string') expect(e.message).toBe(message);
     else expect(e.message).toMatch(message);
-    expect(coreCalls()).toBe(0);
+    expect(coreCalls(memory)).toBe(0);
   };
 
   beforeAll(async () => {
-    memory = stubMemory();
+    memory = stubMemoryApi();
     ctx = await NestFactory.createApplicationContext(
       GrpcApiModule.register({ memory, options: { defaultTenant: DEFAULT_TENANT } }),
       { logger: false },
@@ -137,13 +119,7 @@ describe('MemoryGrpcController over a stubbed memory core', () => {
     ctl = ctx.get(MemoryGrpcController);
   });
   afterAll(() => ctx.close());
-  beforeEach(() => {
-    memory.add.mockReset();
-    memory.search.mockReset();
-    memory.getMemories.mockReset();
-    memory.getByIds.mockReset();
-    memory.delete.mockReset();
-  });
+  beforeEach(() => resetCore(memory));
 
   it('every handler error leaves through GrpcErrorFilter', () => {
     expect(Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, MemoryGrpcController)).toEqual([GrpcErrorFilter]);
@@ -620,19 +596,11 @@ describe('MemoryGrpcController over a stubbed memory core', () => {
   });
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-
 /** The same controller served by Nest over grpc-js: statuses and metadata as a client sees them. */
 describe('MemoryService over the wire (generated client)', () => {
   let server: INestMicroservice;
   let client: InstanceType<typeof MemoryServiceClient>;
-  const memory = stubMemory();
+  const memory = stubMemoryApi();
 
   beforeAll(async () => {
     const port = await freePort();

@@ -10,3 +10,5 @@ export * from './integration';
 export * from './conformance/message-bus.conformance';
 export * from './process';
 export * from './internal-servers';
+export * from './stub-memory-api';
+export * from './rest-api';

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, type MemoryItem } from '@engram/domain';
-import { TaskTracker, type AddResult, type MemoryApi } from '@engram/memory-core';
+import type { AddResult } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { RestApiModule } from '../rest-api.module';
-import { useJsonBody } from '../http/body';
+import { coreCalls, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 
 /**
  * The hosted-MemOS-style routes (`/add/message`, `/search/memory`, `/get/memory`, `/delete/memory`) as
@@ -53,18 +50,6 @@ const scored = (m: MemoryItem, relativity: number): ScoredMemory => ({
   recalled_by: ['vector'],
 });
 
-/** A jest-mocked memory core: each use case a mock, so a spec sees the exact command it was given. */
-function stubMemory() {
-  return {
-    add: jest.fn<ReturnType<MemoryApi['add']>, Parameters<MemoryApi['add']>>(),
-    search: jest.fn<ReturnType<MemoryApi['search']>, Parameters<MemoryApi['search']>>(),
-    getMemories: jest.fn<ReturnType<MemoryApi['getMemories']>, Parameters<MemoryApi['getMemories']>>(),
-    getByIds: jest.fn<ReturnType<MemoryApi['getByIds']>, Parameters<MemoryApi['getByIds']>>(),
-    delete: jest.fn<ReturnType<MemoryApi['delete']>, Parameters<MemoryApi['delete']>>(),
-    tasks: new TaskTracker(),
-  } satisfies MemoryApi;
-}
-
 const ADDED: AddResult = {
   memories: [
     { memory: 'user: I have a dog', memory_id: 'mem-1', memory_type: 'LongTermMemory', cube_id: 'u1' },
@@ -93,42 +78,22 @@ const detail = (m: MemoryItem, relativity?: number) => ({
 
 describe('CloudController (hosted-MemOS routes) over a stubbed memory core', () => {
   let app: INestApplication;
-  let memory: ReturnType<typeof stubMemory>;
+  let memory: StubMemoryApi;
   const http = () => request(app.getHttpServer());
-  const coreCalls = () =>
-    memory.add.mock.calls.length +
-    memory.search.mock.calls.length +
-    memory.getMemories.mock.calls.length +
-    memory.getByIds.mock.calls.length +
-    memory.delete.mock.calls.length;
 
   beforeAll(async () => {
-    memory = stubMemory();
-    const nest = await NestFactory.create<NestExpressApplication>(
-      RestApiModule.register({
-        memory,
-        options: { service: 'engram', version: 'test', defaultTenant: DEFAULT_TENANT, describe: () => ({}) },
-      }),
-      { bodyParser: false, logger: false },
-    );
-    useJsonBody(nest, '16kb');
-    app = await nest.init();
+    memory = stubMemoryApi();
+    app = await startRestApi(memory, DEFAULT_TENANT);
   });
   afterAll(() => app.close());
-  beforeEach(() => {
-    memory.add.mockReset();
-    memory.search.mockReset();
-    memory.getMemories.mockReset();
-    memory.getByIds.mockReset();
-    memory.delete.mockReset();
-  });
+  beforeEach(() => resetCore(memory));
 
   const refused = async (path: string, body: unknown, message: string | RegExp, status = 400) => {
     const r = await http().post(path).set('content-type', 'application/json').send(JSON.stringify(body)).expect(status);
     expect(r.body).toEqual({ code: status, message: expect.any(String), data: null });
     if (typeof message === 'string') expect(r.body.message).toBe(message);
     else expect(r.body.message).toMatch(message);
-    expect(coreCalls()).toBe(0);
+    expect(coreCalls(memory)).toBe(0);
   };
 
   describe('POST /add/message', () => {
@@ -207,7 +172,7 @@ describe('CloudController (hosted-MemOS routes) over a stubbed memory core', () 
       await refused('/add/message', null, 'request body must be a JSON object');
       const hdr = await http().post('/add/message').set('x-engram-tenant', 'a/b').send({ user_id: 'u1', messages: 'x' }).expect(400);
       expect(hdr.body.message).toBe('x-engram-tenant must be 1-128 characters of [A-Za-z0-9._:-]');
-      expect(coreCalls()).toBe(0);
+      expect(coreCalls(memory)).toBe(0);
     });
 
     it("maps the core's errors: 413, 422, 404, 500 'internal error'", async () => {

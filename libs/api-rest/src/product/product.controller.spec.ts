@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import {
   NotFoundError,
@@ -10,10 +8,9 @@ import {
   type FilterNode,
   type MemoryItem,
 } from '@engram/domain';
-import { TaskTracker, type AddResult, type MemoryApi, type SearchOutcome } from '@engram/memory-core';
+import type { AddResult, SearchOutcome } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { RestApiModule } from '../rest-api.module';
-import { useJsonBody } from '../http/body';
+import { coreCalls, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 
 /**
  * The `/product/*` memory routes as the apps serve them (the REST API module with its envelope error
@@ -62,18 +59,6 @@ function scored(m: MemoryItem, relativity: number): ScoredMemory {
   };
 }
 
-/** A jest-mocked memory core: each use case a mock, so a spec sees the exact command it was given. */
-function stubMemory() {
-  return {
-    add: jest.fn<ReturnType<MemoryApi['add']>, Parameters<MemoryApi['add']>>(),
-    search: jest.fn<ReturnType<MemoryApi['search']>, Parameters<MemoryApi['search']>>(),
-    getMemories: jest.fn<ReturnType<MemoryApi['getMemories']>, Parameters<MemoryApi['getMemories']>>(),
-    getByIds: jest.fn<ReturnType<MemoryApi['getByIds']>, Parameters<MemoryApi['getByIds']>>(),
-    delete: jest.fn<ReturnType<MemoryApi['delete']>, Parameters<MemoryApi['delete']>>(),
-    tasks: new TaskTracker(),
-  } satisfies MemoryApi;
-}
-
 const ADDED: AddResult = {
   memories: [{ memory: 'user: I have a dog', memory_id: 'mem-1', memory_type: 'LongTermMemory', cube_id: 'u1' }],
   task_id: 'task-1',
@@ -83,37 +68,16 @@ const ADDED: AddResult = {
 
 describe('ProductController (/product/*) over a stubbed memory core', () => {
   let app: INestApplication;
-  let memory: ReturnType<typeof stubMemory>;
+  let memory: StubMemoryApi;
   const http = () => request(app.getHttpServer());
 
-  /** Every core use case that was called (the 400 paths must leave it untouched). */
-  const coreCalls = () =>
-    memory.add.mock.calls.length +
-    memory.search.mock.calls.length +
-    memory.getMemories.mock.calls.length +
-    memory.getByIds.mock.calls.length +
-    memory.delete.mock.calls.length;
 
   beforeAll(async () => {
-    memory = stubMemory();
-    const nest = await NestFactory.create<NestExpressApplication>(
-      RestApiModule.register({
-        memory,
-        options: { service: 'engram', version: 'test', defaultTenant: DEFAULT_TENANT, describe: () => ({}) },
-      }),
-      { bodyParser: false, logger: false },
-    );
-    useJsonBody(nest, '16kb');
-    app = await nest.init();
+    memory = stubMemoryApi();
+    app = await startRestApi(memory, DEFAULT_TENANT);
   });
   afterAll(() => app.close());
-  beforeEach(() => {
-    memory.add.mockReset();
-    memory.search.mockReset();
-    memory.getMemories.mockReset();
-    memory.getByIds.mockReset();
-    memory.delete.mockReset();
-  });
+  beforeEach(() => resetCore(memory));
 
   /** A 400 whose message is `message`, the core never reached. */
   const refused = async (path: string, body: unknown, message: string | RegExp, status = 400) => {
@@ -121,7 +85,7 @@ describe('ProductController (/product/*) over a stubbed memory core', () => {
     expect(r.body).toEqual({ code: status, message: expect.any(String), data: null });
     if (typeof message === 'string') expect(r.body.message).toBe(message);
     else expect(r.body.message).toMatch(message);
-    expect(coreCalls()).toBe(0);
+    expect(coreCalls(memory)).toBe(0);
   };
 
   describe('POST /product/add', () => {
@@ -257,7 +221,7 @@ describe('ProductController (/product/*) over a stubbed memory core', () => {
       expect(blank.body).toEqual({ code: 400, message: 'idempotency key must be 1-256 characters', data: null });
       const long = await http().post('/product/add').set('idempotency-key', 'k'.repeat(257)).send({ user_id: 'u1', messages: 'x' }).expect(400);
       expect(long.body.message).toBe('idempotency key must be 1-256 characters');
-      expect(coreCalls()).toBe(0);
+      expect(coreCalls(memory)).toBe(0);
     });
 
     it('a body that is not a JSON object is a 400; malformed JSON is a 400; an oversized body a 413', async () => {
@@ -271,7 +235,7 @@ describe('ProductController (/product/*) over a stubbed memory core', () => {
       expect(malformed.body.message).toMatch(/^malformed JSON body: /);
       const big = await http().post('/product/add').send({ user_id: 'u1', messages: 'x'.repeat(20_000) }).expect(413);
       expect(big.body).toEqual({ code: 413, message: 'request entity too large', data: null });
-      expect(coreCalls()).toBe(0);
+      expect(coreCalls(memory)).toBe(0);
     });
 
     it("maps the core's errors: 413, 422, 404, and 500 'internal error' without the stack", async () => {
