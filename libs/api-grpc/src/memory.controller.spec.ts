@@ -26,7 +26,7 @@ import {
   type MemoryItem,
 } from '@engram/domain';
 import type { AddResult } from '@engram/memory-core';
-import { coreCalls, freePort, resetCore, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
+import { coreCalls, makeMemory, freePort, resetCore, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 import { GrpcErrorFilter, type GrpcError } from './errors';
 import { GrpcApiModule } from './grpc-api.module';
 import { MemoryGrpcController } from './memory.controller';
@@ -41,32 +41,19 @@ import { grpcServerOptions, MEMORY_GRPC_SERVICES } from './server-options';
 const DEFAULT_TENANT = 'default-tenant';
 
 function item(over: Partial<MemoryItem> & { id: string; memory: string }): MemoryItem {
-  return {
+  return makeMemory({
     tenant_id: DEFAULT_TENANT,
     cube_id: 'u1',
     user_id: 'u1',
     session_id: 's1',
     key: 'pets',
-    tags: ['mode:fast'],
-    memory_type: 'LongTermMemory',
-    status: 'activated',
     sources: [{ type: 'chat', message_id: 'm1', role: 'user', chat_time: '2026-01-01T00:00:00.000Z' }],
-    background: '',
-    confidence: 0.99,
     info: { topic: 'pets' },
-    source: 'conversation',
-    is_fast: true,
-    valid_from: null,
-    valid_to: null,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-02T00:00:00.000Z',
-    version: 1,
-    supersedes: [],
-    superseded_by: null,
-    supersede_reason: null,
     provenance: { ingest_key: 'ik', mode: 'fast', task_id: 'task-1' },
     ...over,
-  };
+  });
 }
 
 const ADDED: AddResult = {

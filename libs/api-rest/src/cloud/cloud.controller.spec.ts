@@ -4,7 +4,7 @@ import request from 'supertest';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, type MemoryItem } from '@engram/domain';
 import type { AddResult } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { coreCalls, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
+import { coreCalls, makeMemory, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 
 /**
  * The hosted-MemOS-style routes (`/add/message`, `/search/memory`, `/get/memory`, `/delete/memory`) as
@@ -15,32 +15,18 @@ import { coreCalls, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi }
 const DEFAULT_TENANT = 'default-tenant';
 
 function item(over: Partial<MemoryItem> & { id: string; memory: string }): MemoryItem {
-  return {
+  return makeMemory({
     tenant_id: DEFAULT_TENANT,
     cube_id: 'u1',
     user_id: 'u1',
     session_id: 'conv-1',
     key: 'pets',
-    tags: ['mode:fast'],
-    memory_type: 'LongTermMemory',
-    status: 'activated',
     sources: [{ type: 'chat', message_id: 'm1', role: 'user' }],
-    background: '',
-    confidence: 0.99,
-    info: {},
-    source: 'conversation',
-    is_fast: true,
-    valid_from: null,
-    valid_to: null,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-02T00:00:00.000Z',
-    version: 1,
-    supersedes: [],
-    superseded_by: null,
-    supersede_reason: null,
     provenance: { ingest_key: 'ik', mode: 'fast' },
     ...over,
-  };
+  });
 }
 
 const scored = (m: MemoryItem, relativity: number): ScoredMemory => ({

@@ -10,7 +10,7 @@ import {
 } from '@engram/domain';
 import type { AddResult, SearchOutcome } from '@engram/memory-core';
 import type { ScoredMemory } from '@engram/retrieval';
-import { coreCalls, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
+import { coreCalls, makeMemory, resetCore, startRestApi, stubMemoryApi, type StubMemoryApi } from '@engram/testing';
 
 /**
  * The `/product/*` memory routes as the apps serve them (the REST API module with its envelope error
@@ -22,32 +22,18 @@ const DEFAULT_TENANT = 'default-tenant';
 
 /** A memory as the core returns it. */
 function item(over: Partial<MemoryItem> & { id: string; memory: string }): MemoryItem {
-  return {
+  return makeMemory({
     tenant_id: DEFAULT_TENANT,
     cube_id: 'c1',
     user_id: 'u1',
     session_id: 's1',
     key: 'k',
-    tags: ['mode:fast'],
-    memory_type: 'LongTermMemory',
-    status: 'activated',
     sources: [{ type: 'chat', message_id: 'm1', role: 'user' }],
-    background: '',
-    confidence: 0.99,
-    info: {},
-    source: 'conversation',
-    is_fast: true,
-    valid_from: null,
-    valid_to: null,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-02T00:00:00.000Z',
-    version: 1,
-    supersedes: [],
-    superseded_by: null,
-    supersede_reason: null,
     provenance: { ingest_key: 'ik', mode: 'fast' },
     ...over,
-  };
+  });
 }
 
 function scored(m: MemoryItem, relativity: number): ScoredMemory {
