@@ -12,8 +12,8 @@ import {
 } from '@engram/memory-core';
 import { scriptedExtractor } from '@engram/testing';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
-import { subscribeRawInput } from './mem-reader';
-import { BusExtractionDispatcher } from './raw-input';
+import { subscribeRawInput } from './raw-input-consumer';
+import { BusExtractionDispatcher } from './raw-input-dispatcher';
 import { publishTask, subscribeTasks } from '@engram/scheduler';
 
 /** Answers with one fact citing the first message of the windows. */

@@ -10,8 +10,8 @@ import { DEAD_LETTER_HEADERS } from '@engram/ports';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { scriptedExtractor } from '@engram/testing';
 import { DeadLetterReplayer, DeadLetterView, subscribeDeadLetters, subscribeTasks } from '@engram/scheduler';
-import { subscribeRawInput } from './mem-reader';
-import { BusExtractionDispatcher } from './raw-input';
+import { subscribeRawInput } from './raw-input-consumer';
+import { BusExtractionDispatcher } from './raw-input-dispatcher';
 
 const until = async (cond: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;

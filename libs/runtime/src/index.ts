@@ -2,6 +2,6 @@ export * from './embedder';
 export * from './fine-mode';
 export * from './cluster';
 export * from './bus';
-export * from './raw-input';
-export * from './mem-reader';
+export * from './raw-input-dispatcher';
+export * from './raw-input-consumer';
 export * from './core';

@@ -9,8 +9,8 @@ import { MemoryService, TaskTracker } from '@engram/memory-core';
 import { openEmbeddedStores, type EmbeddedStores } from '@engram/storage-embedded';
 import { freePort, scriptedExtractor } from '@engram/testing';
 import { startInternalServers } from '@engram/testing';
-import { subscribeRawInput } from './mem-reader';
-import { BusExtractionDispatcher } from './raw-input';
+import { subscribeRawInput } from './raw-input-consumer';
+import { BusExtractionDispatcher } from './raw-input-dispatcher';
 import { RemoteMemory } from '@engram/memory-client';
 import { subscribeTasks } from '@engram/scheduler';
 
