@@ -7,7 +7,14 @@ import {
   deterministicId,
   detectLang,
 } from '@engram/domain';
-import { runSliced, runToEnd, splitByTokensSteps, type Steps, windowSteps, type WindowOptions } from '@engram/reader';
+import {
+  runSliced,
+  runToEnd,
+  splitByTokensSteps,
+  type Steps,
+  windowSteps,
+  type WindowOptions,
+} from '@engram/reader';
 
 export interface FastContext {
   tenant_id: string;
@@ -94,22 +101,51 @@ function idFor(
  * Fast mode (no LLM): text windows with overlap, plus one memory per image part and chunked memories
  * for text files. Every memory cites the message ids it came from.
  */
-export function buildFastMemories(messages: ChatMessage[], ctx: FastContext, window: WindowOptions): MemoryItem[] {
-  return runToEnd(fastMemorySteps(messages, ctx, window));
-}
-
-/** buildFastMemories that gives the event loop back while it tokenises a large input (the server's path). */
-export function buildFastMemoriesSliced(
+export function buildFastMemories(
   messages: ChatMessage[],
   ctx: FastContext,
   window: WindowOptions,
-): Promise<MemoryItem[]> {
-  return runSliced(fastMemorySteps(messages, ctx, window));
+): MemoryItem[] {
+  return fastMemoriesFor(runToEnd(layoutSteps(messages, window)), messages, ctx);
 }
 
-function* fastMemorySteps(messages: ChatMessage[], ctx: FastContext, window: WindowOptions): Steps<MemoryItem[]> {
-  const out: MemoryItem[] = [];
+/**
+ * The tokenising half of fast mode: the text windows and the chunks of inline file text. It depends on
+ * the messages and the window budget only, so an add computes it once for all its cubes.
+ */
+export interface FastLayout {
+  windows: MessageWindow[];
+  /** Chunks of each inline file part, keyed `message index:part index`. */
+  fileChunks: Map<string, string[]>;
+}
+
+/** The layout of an add, giving the event loop back while it tokenises a large input (the server's path). */
+export function layoutFastMemories(messages: ChatMessage[], window: WindowOptions): Promise<FastLayout> {
+  return runSliced(layoutSteps(messages, window));
+}
+
+const inlineFileText = (part: { file_data?: string }): string | null =>
+  part.file_data && !/^(https?:|data:)/i.test(part.file_data) ? part.file_data : null;
+
+function* layoutSteps(messages: ChatMessage[], window: WindowOptions): Steps<FastLayout> {
   const windows: MessageWindow[] = yield* windowSteps(messages, window);
+  const fileChunks = new Map<string, string[]>();
+  for (const m of messages) {
+    for (const [p, part] of m.parts.entries()) {
+      const inline = part.type === 'file' ? inlineFileText(part) : null;
+      if (inline)
+        fileChunks.set(
+          `${m.index}:${p}`,
+          yield* splitByTokensSteps(inline, window.maxTokens, window.overlapTokens),
+        );
+    }
+  }
+  return { windows, fileChunks };
+}
+
+/** One cube's fast memories from an add's layout (no tokenising: cheap to repeat per cube). */
+export function fastMemoriesFor(layout: FastLayout, messages: ChatMessage[], ctx: FastContext): MemoryItem[] {
+  const out: MemoryItem[] = [];
   // Once per message, not per window, image or file chunk: each reads the whole message, and a large
   // message spans many windows and chunks.
   const sources = new Map<string, SourceRef>();
@@ -120,7 +156,7 @@ function* fastMemorySteps(messages: ChatMessage[], ctx: FastContext, window: Win
   const keys = new Map<ChatMessage, string>();
   const keyOf = (m: ChatMessage) => keys.get(m) ?? keys.set(m, deriveKey(m.content)).get(m)!;
   let prev: string | null = null;
-  for (const w of windows) {
+  for (const w of layout.windows) {
     const ids = w.messages.map((m) => m.message_id);
     const item = baseItem(ctx, idFor(ctx, 'window', String(w.index), w.text, ids), w.text);
     item.key = keyOf(w.messages.find((m) => m.role === 'user') ?? w.messages[0]!);
@@ -145,18 +181,15 @@ function* fastMemorySteps(messages: ChatMessage[], ctx: FastContext, window: Win
         out.push(item);
         continue;
       }
-      const inline = part.file_data && !/^(https?:|data:)/i.test(part.file_data) ? part.file_data : null;
-      const chunks = inline
-        ? yield* splitByTokensSteps(inline, window.maxTokens, window.overlapTokens)
-        : [
-            [
-              part.file_data ? `[File URL: ${part.file_data.slice(0, 200)}]` : '',
-              part.file_id ? `[File ID: ${part.file_id}]` : '',
-              part.filename ? `[Filename: ${part.filename}]` : '',
-            ]
-              .filter(Boolean)
-              .join(' '),
-          ];
+      const chunks = layout.fileChunks.get(`${m.index}:${p}`) ?? [
+        [
+          part.file_data ? `[File URL: ${part.file_data.slice(0, 200)}]` : '',
+          part.file_id ? `[File ID: ${part.file_id}]` : '',
+          part.filename ? `[Filename: ${part.filename}]` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      ];
       let prevChunk: string | null = null;
       chunks.forEach((chunk, c) => {
         const item = baseItem(ctx, idFor(ctx, 'file', `${m.index}:${p}:${c}`, chunk, [m.message_id]), chunk);

@@ -10,7 +10,7 @@ import {
 import type { MemoryRecordStore } from '@engram/ports';
 import { checkNormalizedMessages, normalizeMessages, type WindowOptions } from '@engram/reader';
 import { toAddedMemory, type AddCommand, type AddedMemory, type AddResult } from '../commands';
-import { buildFastMemoriesSliced } from '../fast-memories';
+import { fastMemoriesFor, layoutFastMemories } from '../fast-memories';
 import { TAG_EXTRACT_PENDING } from '../fine-pipeline';
 import type { Indexer } from '../indexer';
 import type { KeyedMutex } from '../keyed-mutex';
@@ -103,23 +103,21 @@ export class FastWrite {
     const memories: AddedMemory[] = [];
     let written = 0;
     const refused: string[] = [];
+    // tokenised once for the add, whatever the number of cubes
+    const layout = await layoutFastMemories(add.messages, this.deps.window);
     for (const cube of cmd.cube_ids) {
-      const items = await buildFastMemoriesSliced(
-        add.messages,
-        {
-          tenant_id: cmd.tenant_id,
-          cube_id: cube,
-          user_id: cmd.user_id,
-          session_id: cmd.session_id,
-          ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
-          ingest_key: add.ingestKey,
-          task_id: add.task.task_id,
-          custom_tags: add.customTags,
-          info: add.info,
-          now: add.now,
-        },
-        this.deps.window,
-      );
+      const items = fastMemoriesFor(layout, add.messages, {
+        tenant_id: cmd.tenant_id,
+        cube_id: cube,
+        user_id: cmd.user_id,
+        session_id: cmd.session_id,
+        ...(cmd.idempotency_key ? { idempotency_key: cmd.idempotency_key } : {}),
+        ingest_key: add.ingestKey,
+        task_id: add.task.task_id,
+        custom_tags: add.customTags,
+        info: add.info,
+        now: add.now,
+      });
       if (pendingExtraction)
         for (const it of items) if (it.tags.includes('mode:fast')) it.tags.push(TAG_EXTRACT_PENDING);
       const stored = await this.deps.cubeLocks.run(`${cmd.tenant_id}\u0000${cube}`, () =>
